@@ -1,0 +1,60 @@
+# The course's two everyday commands are `make book` and `make test` (see README.md).
+# Both create .venv and install the pinned dependencies when needed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ASSIGNMENTS := rnn
+MATHJAX_VERSION ?= 3.2.2
+
+.PHONY: help install book test pytest release check-release serve clean lock vendor-mathjax
+
+help:
+	@echo "make book     build the HTML book into _build/html (executes every chapter)"
+	@echo "make test     build the book, then run the whole test suite"
+	@echo "make release  regenerate the released exercise notebooks with nbgrader"
+	@echo "make serve    serve the built book on http://localhost:8000"
+	@echo "make clean    remove build outputs (keeps .venv)"
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
+	touch $(STAMP)
+
+# -W: warnings are errors; -n: nitpicky cross-references; --keep-going: report them all.
+book: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
+test: book
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
+
+# Only the tests that need no built book (fast feedback while editing code).
+pytest: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -m "not book"
+
+release: $(STAMP)
+	for a in $(ASSIGNMENTS); do PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbgrader generate_assignment $$a --force --db sqlite:///$(CURDIR)/_build/release-gradebook.db || exit 1; done
+
+serve:
+	$(BIN)/python -m http.server --directory _build/html 8000
+
+clean:
+	rm -rf _build
+
+lock: $(STAMP)
+	echo "# Full lock of the course environment (pip freeze). Refresh with: make lock" > constraints.txt
+	$(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu$$//' >> constraints.txt
+
+vendor-mathjax:
+	rm -rf _build/mathjax && mkdir -p _build/mathjax
+	cd _build/mathjax && npm pack mathjax@$(MATHJAX_VERSION) && tar xzf mathjax-$(MATHJAX_VERSION).tgz
+	cd _build/mathjax/package/es5 && mkdir -p ../../keep/output/chtml ../../keep/input/tex && \
+	  cp tex-chtml.js ../../keep/ && cp -r a11y ui ../../keep/ && cp -r output/chtml/fonts ../../keep/output/chtml/ && \
+	  cp -r input/tex/extensions ../../keep/input/tex/ && cp ../LICENSE ../../keep/
+	cp chapters/_static/mathjax/README.md _build/mathjax/keep/ && rm -rf chapters/_static/mathjax && mv _build/mathjax/keep chapters/_static/mathjax

@@ -1,0 +1,58 @@
+"""Where the assignments live and what each one grades.
+
+An assignment NAME is the nbgrader source notebook solutions/NAME/NAME.ipynb. Its graded
+functions are found from the notebook itself: every function has one autograded test cell
+whose nbgrader grade_id is "test_<function name>" and whose points are the function's points.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+SOLUTIONS = REPO / "solutions"
+RELEASED = REPO / "chapters" / "exercises"
+TEST_PREFIX = "test_"
+
+
+@dataclass(frozen=True)
+class GradedFunction:
+    name: str  # the function the learner writes
+    points: float  # the points of its test cell
+
+
+def assignment_names():
+    """Names of all assignments, sorted."""
+    return sorted(p.parent.name for p in SOLUTIONS.glob("*/*.ipynb") if p.stem == p.parent.name)
+
+
+def source_notebook(name):
+    """Path of the nbgrader source notebook of an assignment; ValueError if there is none."""
+    path = SOLUTIONS / name / f"{name}.ipynb"
+    if not path.is_file():
+        known = ", ".join(assignment_names()) or "none"
+        raise ValueError(f"unknown assignment {name!r} (known: {known})")
+    return path
+
+
+def released_notebook(name):
+    """Path of the released (student) notebook of an assignment, as committed."""
+    return RELEASED / name / f"{name}.ipynb"
+
+
+def nbgrader_meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def graded_functions(notebook):
+    """The GradedFunctions of a notebook (a NotebookNode or a path), in notebook order."""
+    if not isinstance(notebook, nbformat.NotebookNode):
+        notebook = nbformat.read(str(notebook), as_version=4)
+    functions = []
+    for cell in notebook.cells:
+        meta = nbgrader_meta(cell)
+        grade_id = meta.get("grade_id", "")
+        if meta.get("grade") and grade_id.startswith(TEST_PREFIX):
+            functions.append(GradedFunction(grade_id[len(TEST_PREFIX):], float(meta.get("points", 0))))
+    return functions

@@ -1,0 +1,205 @@
+"""Grading a whole class: nbgrader autograde and generate_feedback for every submission.
+
+    python -m autograder grade ASSIGNMENT SUBMITTED_DIR [--out DIR] [--db URL] [--jobs N]
+
+SUBMITTED_DIR/<student_id>/<ASSIGNMENT>/<ASSIGNMENT>.ipynb is nbgrader's submitted layout.
+The run is an ordinary nbgrader course rooted at OUT: OUT/nbgrader_config.py loads the
+course's settings and points nbgrader at the source notebooks and the submissions, so an
+instructor can also run plain nbgrader commands there afterwards. It writes
+
+    OUT/grades.csv                                        one row per student
+    OUT/feedback/<student_id>/<ASSIGNMENT>/<ASSIGNMENT>.html
+    OUT/autograded/..., OUT/gradebook.db (unless --db), OUT/logs/<student_id>.log
+
+A broken submission is a row with score 0 and a status that says why, never a crash.
+"""
+
+import csv
+import html
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .assignments import REPO, graded_functions, source_notebook
+
+CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status"]
+
+
+@dataclass
+class Result:
+    """The outcome of grading one submission."""
+    student_id: str
+    score: float = 0.0
+    status: str = "graded"
+    function_scores: dict = field(default_factory=dict)  # function name -> points earned
+
+
+class ClassGrader:
+    """Grades every submission of one assignment into an output folder."""
+
+    def __init__(self, assignment, submitted_dir, out_dir, db_url=None):
+        self.assignment = assignment
+        self.source = source_notebook(assignment)
+        self.functions = graded_functions(self.source)
+        self.max_score = sum(f.points for f in self.functions)
+        self.submitted_dir = Path(submitted_dir).resolve()
+        self.out_dir = Path(out_dir).resolve()
+        self.db_url = db_url or f"sqlite:///{self.out_dir / 'gradebook.db'}"
+        if not self.submitted_dir.is_dir():
+            raise ValueError(f"submitted folder {submitted_dir} does not exist")
+
+    # -- the nbgrader course rooted at OUT -------------------------------------------------
+
+    def write_config(self):
+        """OUT/nbgrader_config.py: the course's settings with this run's folders."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        (self.out_dir / "logs").mkdir(exist_ok=True)
+        settings = {
+            "root": str(self.out_dir),
+            "source_directory": str(REPO / "solutions"),
+            "release_directory": "release",
+            "submitted_directory": str(self.submitted_dir),
+            "autograded_directory": "autograded",
+            "feedback_directory": "feedback",
+            "db_url": self.db_url,
+        }
+        lines = [
+            "# Written by `python -m autograder grade`: the course's nbgrader settings, with this",
+            "# grading run's folders. Plain nbgrader commands run in this folder use it too.",
+            f"load_subconfig({str(REPO / 'autograder' / 'nbgrader_config.py')!r})  # noqa: F821",
+            "c = get_config()  # noqa: F821",
+        ] + [f"c.CourseDirectory.{key} = {value!r}" for key, value in settings.items()]
+        (self.out_dir / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
+
+    def nbgrader(self, *args, log=None):
+        """Run one nbgrader command in OUT; returns the CompletedProcess."""
+        env = dict(os.environ)
+        # Kernels must start from this environment's Python, whatever PATH said.
+        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+        return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=self.out_dir, env=env,
+                              stdout=log or subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def prepare(self):
+        """Write the config and record the assignment's cells in the gradebook."""
+        self.write_config()
+        process = self.nbgrader("generate_assignment", self.assignment, "--force")
+        if process.returncode != 0:
+            raise RuntimeError(f"nbgrader generate_assignment {self.assignment} failed:\n{process.stdout}")
+
+    # -- one submission ---------------------------------------------------------------------
+
+    def submission_path(self, student_id):
+        return self.submitted_dir / student_id / self.assignment / f"{self.assignment}.ipynb"
+
+    def feedback_path(self, student_id):
+        return self.out_dir / "feedback" / student_id / self.assignment / f"{self.assignment}.html"
+
+    def grade(self, student_id):
+        """Autograde one submission and generate its feedback; never raises for a bad submission."""
+        problem = unreadable_reason(self.submission_path(student_id), self.assignment)
+        if problem:
+            return self.failed(student_id, problem)
+        log_path = self.out_dir / "logs" / f"{student_id}.log"
+        with open(log_path, "w") as log:
+            autograde = self.nbgrader("autograde", self.assignment, "--student", student_id, "--force", log=log)
+            if autograde.returncode != 0:
+                return self.failed(student_id, "autograde failed: " + last_error_line(log_path))
+            feedback = self.nbgrader("generate_feedback", self.assignment, "--student", student_id,
+                                     "--force", log=log)
+            if feedback.returncode != 0:
+                return self.failed(student_id, "feedback failed: " + last_error_line(log_path))
+        return self.read_gradebook(student_id)
+
+    def read_gradebook(self, student_id):
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.db_url) as gradebook:
+            notebook = gradebook.find_submission_notebook(self.assignment, self.assignment, student_id)
+            scores = {grade.name: grade.score for grade in notebook.grades}
+            total = gradebook.find_submission(self.assignment, student_id).score
+        by_function = {f.name: scores.get("test_" + f.name, 0.0) for f in self.functions}
+        return Result(student_id, score=total, function_scores=by_function)
+
+    def failed(self, student_id, reason):
+        """A zero with a reason, and a feedback page that says it."""
+        path = self.feedback_path(student_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(failure_feedback_html(self.assignment, student_id, reason, self.max_score))
+        return Result(student_id, score=0.0, status=reason,
+                      function_scores={f.name: 0.0 for f in self.functions})
+
+    # -- the class --------------------------------------------------------------------------
+
+    def student_ids(self):
+        return sorted(p.name for p in self.submitted_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def write_csv(self, results):
+        """OUT/grades.csv, written whole after every submission so a stopped run keeps its grades."""
+        names = [f.name for f in self.functions]
+        rows = [{
+            "student_id": r.student_id, "assignment": self.assignment, "score": f"{r.score:g}",
+            "max_score": f"{self.max_score:g}", "status": r.status,
+            **{name: f"{r.function_scores.get(name, 0.0):g}" for name in names},
+        } for r in results]
+        temporary = self.out_dir / "grades.csv.tmp"
+        with open(temporary, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS + names)
+            writer.writeheader()
+            writer.writerows(rows)
+        temporary.replace(self.out_dir / "grades.csv")
+
+    def run(self, progress=print):
+        self.prepare()
+        students = self.student_ids()
+        results = []
+        started = time.monotonic()
+        for index, student_id in enumerate(students, 1):
+            began = time.monotonic()
+            result = self.grade(student_id)
+            results.append(result)
+            self.write_csv(results)
+            progress(f"[{index}/{len(students)}] {student_id}: {result.score:g}/{self.max_score:g} "
+                     f"{result.status} ({time.monotonic() - began:.1f} s)")
+        progress(f"Graded {len(students)} submissions of {self.assignment} in "
+                 f"{time.monotonic() - started:.1f} s: {self.out_dir / 'grades.csv'}")
+        return results
+
+
+def unreadable_reason(path, assignment):
+    """Why the submitted notebook cannot be graded, or '' if it can be."""
+    if not path.is_file():
+        return f"missing: no {assignment}/{assignment}.ipynb in the submission"
+    try:
+        notebook = nbformat.read(str(path), as_version=4)
+        nbformat.validate(notebook)
+    except Exception as error:  # any parse or schema error is the submission's fault
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return f"invalid notebook: {first_line}"
+    return ""
+
+
+def last_error_line(log_path):
+    """The most telling line of an nbgrader log: its last [ERROR] line, else its last line."""
+    lines = [line.strip() for line in Path(log_path).read_text(errors="replace").splitlines() if line.strip()]
+    errors = [line for line in lines if "[ERROR]" in line]
+    return (errors or lines or ["no output"])[-1][:300]
+
+
+def failure_feedback_html(assignment, student_id, reason, max_score):
+    """A small feedback page for a submission that could not be graded."""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(assignment)} feedback</title></head>
+<body>
+<h1>{html.escape(assignment)}: feedback for {html.escape(student_id)}</h1>
+<p><strong>Score: 0 / {max_score:g}</strong></p>
+<p>Your submission could not be graded: {html.escape(reason)}.</p>
+<p>Check that you submitted the notebook <code>{html.escape(assignment)}.ipynb</code> itself, saved from
+Jupyter, and that it opens there. Run <code>python -m autograder check {html.escape(assignment)}.ipynb</code>
+before submitting.</p>
+</body></html>
+"""

@@ -1,0 +1,13 @@
+"""Helpers shared by the chapters, the exercise notebooks and the autograder.
+
+Modules:
+    gradcheck  -- centered finite differences and the symmetric relative error
+    reference  -- torch.nn reference runs with the course's weights ported (float64)
+    testing    -- learner-facing checks with messages that say what was expected and found
+    plotting   -- the figure style every chapter uses
+
+Notation follows the book's notation page: N batch, T time steps, D input
+features, H hidden units; batch-major arrays; weights multiply on the right.
+"""
+
+__all__ = ["gradcheck", "reference", "testing", "plotting"]

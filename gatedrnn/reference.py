@@ -1,0 +1,96 @@
+"""Reference runs of torch.nn recurrent layers with the course's weights ported.
+
+The course keeps weights in the right-multiplied, batch-major layout of the
+notation page: Wx (D, G*H), Wh (H, G*H). torch.nn stores the transposes
+(weight_ih_l0 = Wx.T, weight_hh_l0 = Wh.T), so porting is a transpose. Every
+function here runs in float64 and returns NumPy arrays, so that tests, hidden
+grading tests and chapters compare against PyTorch the same way.
+
+A course RNN has one bias b (H,); torch.nn.RNN has two (bias_ih, bias_hh) that
+are simply added, so b goes into bias_ih and bias_hh is zero. The gradient of
+the loss with respect to b equals the gradient with respect to either torch bias.
+"""
+
+import numpy as np
+import torch
+
+
+def _tensor(array, requires_grad=True):
+    """A float64 leaf tensor holding a copy of the array."""
+    return torch.tensor(np.asarray(array, dtype=np.float64), requires_grad=requires_grad)
+
+
+def _numpy(tensor):
+    return tensor.detach().numpy().copy()
+
+
+def torch_rnn(Wx, Wh, b):
+    """A float64 torch.nn.RNN (tanh, batch_first) holding the course's weights.
+
+    Inputs:
+    - Wx: input-to-hidden weights, of shape (D, H)
+    - Wh: hidden-to-hidden weights, of shape (H, H)
+    - b: bias, of shape (H,)
+
+    Returns a torch.nn.RNN with weight_ih_l0 = Wx.T, weight_hh_l0 = Wh.T,
+    bias_ih_l0 = b and bias_hh_l0 = 0.
+    """
+    D, H = np.shape(Wx)
+    rnn = torch.nn.RNN(D, H, nonlinearity="tanh", batch_first=True, dtype=torch.float64)
+    with torch.no_grad():
+        rnn.weight_ih_l0.copy_(torch.from_numpy(np.asarray(Wx, dtype=np.float64).T))
+        rnn.weight_hh_l0.copy_(torch.from_numpy(np.asarray(Wh, dtype=np.float64).T))
+        rnn.bias_ih_l0.copy_(torch.from_numpy(np.asarray(b, dtype=np.float64)))
+        rnn.bias_hh_l0.zero_()
+    return rnn
+
+
+def rnn_reference(x, h0, Wx, Wh, b, dh=None):
+    """torch.nn.RNN's hidden states for the course's inputs, and optionally the gradients.
+
+    Inputs:
+    - x: input sequence, of shape (N, T, D)
+    - h0: initial hidden state, of shape (N, H)
+    - Wx (D, H), Wh (H, H), b (H,): the course's parameters
+    - dh: upstream gradient of every hidden state, of shape (N, T, H), or None
+
+    Returns (h, grads):
+    - h: hidden states, of shape (N, T, H)
+    - grads: None if dh is None, else a dict with dx (N, T, D), dh0 (N, H),
+      dWx (D, H), dWh (H, H), db (H,), obtained by torch autograd.
+    """
+    rnn = torch_rnn(Wx, Wh, b)
+    x_t, h0_t = _tensor(x), _tensor(h0)
+    h, _ = rnn(x_t, h0_t.unsqueeze(0))  # torch wants h0 as (num_layers, N, H)
+    if dh is None:
+        return _numpy(h), None
+    h.backward(torch.from_numpy(np.asarray(dh, dtype=np.float64)))
+    grads = {
+        "dx": _numpy(x_t.grad),
+        "dh0": _numpy(h0_t.grad),
+        "dWx": _numpy(rnn.weight_ih_l0.grad).T,
+        "dWh": _numpy(rnn.weight_hh_l0.grad).T,
+        "db": _numpy(rnn.bias_ih_l0.grad),
+    }
+    return _numpy(h), grads
+
+
+def rnn_step_reference(x, h_prev, Wx, Wh, b, dh_next=None):
+    """One tanh RNN step by torch.nn.RNN, and optionally the gradients.
+
+    Inputs:
+    - x: input, of shape (N, D)
+    - h_prev: previous hidden state, of shape (N, H)
+    - Wx (D, H), Wh (H, H), b (H,): the course's parameters
+    - dh_next: upstream gradient of the new hidden state, of shape (N, H), or None
+
+    Returns (h_next, grads): h_next (N, H); grads None or a dict with
+    dx (N, D), dh_prev (N, H), dWx (D, H), dWh (H, H), db (H,).
+    """
+    x = np.asarray(x)[:, None, :]  # a sequence of length T = 1
+    dh = None if dh_next is None else np.asarray(dh_next)[:, None, :]
+    h, grads = rnn_reference(x, h_prev, Wx, Wh, b, dh)
+    if grads is not None:
+        grads["dx"] = grads["dx"][:, 0, :]
+        grads["dh_prev"] = grads.pop("dh0")
+    return h[:, 0, :], grads
