@@ -56,3 +56,39 @@ def graded_functions(notebook):
         if meta.get("grade") and grade_id.startswith(TEST_PREFIX):
             functions.append(GradedFunction(grade_id[len(TEST_PREFIX):], float(meta.get("points", 0))))
     return functions
+
+
+def _marked_lines(notebook, begin, end):
+    """Code lines found only between `begin` and `end` markers of a notebook's cells.
+
+    Lines are stripped of indentation and trailing comments. Only distinctive lines are
+    kept: not blank, at least 20 characters, not a bare loop or branch header (a chapter
+    may well write `for t in range(T):`), and not also present outside the markers (a
+    visible test may repeat a hidden one).
+    """
+    if not isinstance(notebook, nbformat.NotebookNode):
+        notebook = nbformat.read(str(notebook), as_version=4)
+    inside_lines, outside_lines, inside = [], set(), False
+    for cell in notebook.cells:
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            stripped = stripped if stripped.startswith("#") else stripped.split("  #")[0].rstrip()
+            if stripped in (begin, end):
+                inside = stripped == begin
+            elif inside:
+                inside_lines.append(stripped)
+            else:
+                outside_lines.add(stripped)
+    generic_starts = ("#", "for ", "while ", "if ", "elif ", "else", "return", "try", "except")
+    return [line for line in dict.fromkeys(inside_lines)
+            if len(line) >= 20 and not line.startswith(generic_starts) and line not in outside_lines]
+
+
+def solution_lines(notebook):
+    """The code lines of a source notebook's solutions (what must never be published)."""
+    return _marked_lines(notebook, "### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def hidden_test_lines(notebook):
+    """The code lines of a source notebook's hidden tests (what must never be published)."""
+    return _marked_lines(notebook, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")

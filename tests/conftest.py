@@ -1,0 +1,54 @@
+"""Shared fixtures: the repository's paths, the solution notebooks' functions, subprocess helpers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.assignments import REPO, nbgrader_meta, source_notebook
+
+
+def course_env():
+    """The environment for subprocesses: this interpreter's bin folder first on PATH (kernels, nbgrader)."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def run(args, cwd=REPO, check=True, timeout=900):
+    """Run a command (a list) with the course environment; returns the CompletedProcess."""
+    process = subprocess.run(args, cwd=cwd, env=course_env(), capture_output=True, text=True, timeout=timeout)
+    if check and process.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, args))} exited {process.returncode}\n"
+                             f"stdout:\n{process.stdout}\nstderr:\n{process.stderr}")
+    return process
+
+
+def solution_functions(assignment):
+    """Execute the setup and solution cells of a source notebook; return its namespace."""
+    notebook = nbformat.read(str(source_notebook(assignment)), as_version=4)
+    namespace = {}
+    for cell in notebook.cells:
+        meta = nbgrader_meta(cell)
+        if cell.cell_type == "code" and (meta.get("solution") or meta.get("grade_id") == "setup"):
+            exec(compile(cell.source, f"{assignment}.ipynb:{meta.get('grade_id')}", "exec"), namespace)
+    return namespace
+
+
+@pytest.fixture(scope="session")
+def rnn_solution():
+    return solution_functions("rnn")
+
+
+def edit_solution(assignment, function, old, new):
+    """The source notebook with one replacement made in the solution cell of `function`."""
+    notebook = nbformat.read(str(source_notebook(assignment)), as_version=4)
+    for cell in notebook.cells:
+        if nbgrader_meta(cell).get("grade_id") == function:
+            assert old in cell.source, f"{old!r} not in the solution of {function}"
+            cell.source = cell.source.replace(old, new)
+            return notebook
+    raise AssertionError(f"no solution cell {function}")

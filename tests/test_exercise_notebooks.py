@@ -1,0 +1,79 @@
+"""Every exercise source notebook follows the course's nbgrader conventions and SPEC.md.
+
+- each learner function has its own solution cell that starts with its `def` line, its
+  grade_id is the function's name, and its signature is exactly SPEC.md's;
+- each function has one locked, autograded test cell "test_<name>" with visible tests
+  and a hidden-tests block; backward passes are worth more than forward passes;
+- the notebook has no outputs and runs on the python3 kernel.
+"""
+
+import ast
+
+import nbformat
+import pytest
+
+from autograder.assignments import assignment_names, graded_functions, nbgrader_meta, source_notebook
+
+# SPEC.md's signatures, per assignment.
+SPEC_SIGNATURES = {
+    "rnn": {
+        "rnn_step_forward": ["x", "h_prev", "Wx", "Wh", "b"],
+        "rnn_step_backward": ["dh_next", "cache"],
+        "rnn_forward": ["x", "h0", "Wx", "Wh", "b"],
+        "rnn_backward": ["dh", "cache"],
+    },
+}
+
+
+def test_every_assignment_has_a_spec_entry():
+    assert assignment_names() == sorted(SPEC_SIGNATURES)
+
+
+@pytest.fixture(params=sorted(SPEC_SIGNATURES))
+def assignment(request):
+    return request.param, nbformat.read(str(source_notebook(request.param)), as_version=4)
+
+
+def test_solution_cells_define_one_spec_function_each(assignment):
+    name, notebook = assignment
+    found = {}
+    for cell in notebook.cells:
+        meta = nbgrader_meta(cell)
+        if not meta.get("solution"):
+            continue
+        tree = ast.parse(cell.source)
+        assert cell.source.startswith("def "), f"{meta['grade_id']}: a solution cell starts with its def line"
+        functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+        assert len(functions) == 1 and functions[0].name == meta["grade_id"]
+        assert ast.get_docstring(functions[0]), f"{meta['grade_id']} needs a docstring with shapes"
+        assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+        found[functions[0].name] = [arg.arg for arg in functions[0].args.args]
+    assert found == SPEC_SIGNATURES[name]
+
+
+def test_each_function_has_one_locked_graded_test_cell_with_hidden_tests(assignment):
+    name, notebook = assignment
+    tests = {nbgrader_meta(c)["grade_id"]: c for c in notebook.cells if nbgrader_meta(c).get("grade")}
+    assert sorted(tests) == sorted(f"test_{f}" for f in SPEC_SIGNATURES[name])
+    for grade_id, cell in tests.items():
+        meta = nbgrader_meta(cell)
+        assert meta["locked"] and meta["points"] > 0 and not meta["solution"], grade_id
+        assert "### BEGIN HIDDEN TESTS" in cell.source and "### END HIDDEN TESTS" in cell.source, grade_id
+        visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+        assert "check." in visible, f"{grade_id} has no visible test"
+
+
+def test_backward_passes_are_worth_more_than_forward_passes(assignment):
+    _, notebook = assignment
+    points = {f.name: f.points for f in graded_functions(notebook)}
+    for function, value in points.items():
+        if function.endswith("_forward"):
+            assert points[function.replace("_forward", "_backward")] > value
+
+
+def test_source_notebook_is_clean(assignment):
+    _, notebook = assignment
+    assert notebook.metadata.kernelspec.name == "python3"
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None

@@ -1,0 +1,32 @@
+"""The torch.nn reference runs: weights ported by transpose give the course's recurrence."""
+
+import numpy as np
+
+from gatedrnn.gradcheck import rel_error
+from gatedrnn.reference import rnn_reference, rnn_step_reference
+
+# Both sides compute in float64; only summation order differs (~1e-16 relative).
+TOL = 1e-12
+
+
+def test_rnn_reference_is_the_tanh_recurrence():
+    rng = np.random.default_rng(2)
+    N, T, D, H = 3, 4, 5, 6
+    x, h0, Wx, Wh, b = (rng.standard_normal(s) * 0.5 for s in [(N, T, D), (N, H), (D, H), (H, H), (H,)])
+    h, grads = rnn_reference(x, h0, Wx, Wh, b)
+    assert grads is None and h.shape == (N, T, H)
+    h_t = h0
+    for t in range(T):
+        h_t = np.tanh(x[:, t] @ Wx + h_t @ Wh + b)
+        assert rel_error(h[:, t], h_t) < TOL
+
+
+def test_rnn_step_reference_gradients_have_the_inputs_shapes():
+    rng = np.random.default_rng(3)
+    x, h_prev, Wx, Wh, b, dh_next = (rng.standard_normal(s) for s in [(2, 3), (2, 4), (3, 4), (4, 4), (4,), (2, 4)])
+    h_next, grads = rnn_step_reference(x, h_prev, Wx, Wh, b, dh_next)
+    assert rel_error(h_next, np.tanh(x @ Wx + h_prev @ Wh + b)) < TOL
+    assert {k: v.shape for k, v in grads.items()} == {
+        "dx": (2, 3), "dh_prev": (2, 4), "dWx": (3, 4), "dWh": (4, 4), "db": (4,)}
+    # db of one step is the sum over the batch of the pre-activation gradient.
+    assert rel_error(grads["db"], (dh_next * (1 - h_next ** 2)).sum(axis=0)) < TOL
