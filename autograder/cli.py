@@ -41,5 +41,5 @@ def main(argv=None):
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    grader.run()
+    grader.run(jobs=args.jobs)
     return 0

@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,18 +154,24 @@ class ClassGrader:
             writer.writerows(rows)
         temporary.replace(self.out_dir / "grades.csv")
 
-    def run(self, progress=print):
+    def run(self, jobs=1, progress=print):
+        """Grade every submission, `jobs` at a time; print a line as each one finishes."""
         self.prepare()
         students = self.student_ids()
         results = []
         started = time.monotonic()
-        for index, student_id in enumerate(students, 1):
+
+        def grade_timed(student_id):
             began = time.monotonic()
-            result = self.grade(student_id)
-            results.append(result)
-            self.write_csv(results)
-            progress(f"[{index}/{len(students)}] {student_id}: {result.score:g}/{self.max_score:g} "
-                     f"{result.status} ({time.monotonic() - began:.1f} s)")
+            return self.grade(student_id), time.monotonic() - began
+
+        # Each grading is nbgrader subprocesses, so threads are enough to run them side by side.
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for result, seconds in pool.map(grade_timed, students):
+                results.append(result)
+                self.write_csv(results)
+                progress(f"[{len(results)}/{len(students)}] {result.student_id}: {result.score:g}/{self.max_score:g} "
+                         f"{result.status} ({seconds:.1f} s)")
         progress(f"Graded {len(students)} submissions of {self.assignment} in "
                  f"{time.monotonic() - started:.1f} s: {self.out_dir / 'grades.csv'}")
         return results
