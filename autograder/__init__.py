@@ -8,6 +8,7 @@ Modules:
     nbgrader_config -- the course's nbgrader settings (the root nbgrader_config.py loads it)
     preprocessors   -- nbgrader preprocessors the course adds
     grading         -- grading a whole class into grades.csv and feedback
+    outcomes        -- what an executed test cell says: passed, or failed and why
     selfcheck       -- a learner's self-check of one notebook
     cli             -- the command line
 """

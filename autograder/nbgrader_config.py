@@ -11,7 +11,8 @@ Layout (relative to the course root):
 """
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
 c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
@@ -34,4 +35,11 @@ c.Autograde.autograde_preprocessors = [
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
+]
+
+# nbgrader's feedback pipeline, with a per-function summary table at the top of the page.
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    "autograder.preprocessors.FunctionSummary",
+    CSSHTMLHeaderPreprocessor,
 ]

@@ -1,7 +1,10 @@
 """nbgrader preprocessors that the course adds to autograding."""
 
+import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from .outcomes import failure_reason, tested_function
 
 
 class StderrIsNotFailure(NbGraderPreprocessor):
@@ -20,3 +23,37 @@ class StderrIsNotFailure(NbGraderPreprocessor):
                 if output.output_type == "stream" and output.name == "stderr":
                     output.name = "stdout"
         return cell, resources
+
+
+class FunctionSummary(NbGraderPreprocessor):
+    """Put a table at the top of the feedback: each function, its points, passed or why not.
+
+    Runs in generate_feedback after GetGrades, which stores each test cell's score in its
+    metadata. The learner sees the verdict first, then the notebook with the outputs.
+    """
+
+    def preprocess(self, nb, resources):
+        rows = []
+        for cell in nb.cells:
+            function = tested_function(cell)
+            if function is None:
+                continue
+            meta = cell.metadata.nbgrader
+            reason = failure_reason(cell)
+            verdict = "\u2713 passed" if not reason else "\u2717 " + reason
+            rows.append(f"| `{function}` | {meta.get('score', 0):g} / {meta.get('points', 0):g} | "
+                        f"{_table_cell(verdict)} |")
+        if rows:
+            table = "\n".join([
+                "## Your results, function by function", "",
+                "| function | points | result |", "|---|---|---|", *rows, "",
+                "A function that calls another one (a sequence calling its step, a backward test "
+                "calling your forward for its cache) fails along with it: fix the first failure first.",
+            ])
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(table))
+        return nb, resources
+
+
+def _table_cell(text):
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -14,17 +14,10 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from .assignments import TEST_PREFIX, nbgrader_meta
+from .assignments import nbgrader_meta
+from .outcomes import error_of, failure_reason, tested_function
 
 CELL_TIMEOUT_SECONDS = 120
-
-
-def error_of(cell):
-    """(exception name, message) of the first error output of a cell, or None."""
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            return output.get("ename", "Error"), output.get("evalue", "")
-    return None
 
 
 def check_notebook(path, out=print):
@@ -35,9 +28,9 @@ def check_notebook(path, out=print):
     except Exception as error:  # not a notebook at all: say so plainly
         out(f"{path}: cannot be read as a notebook ({type(error).__name__}: {error})")
         return 2
-    tests = [c for c in notebook.cells if nbgrader_meta(c).get("grade_id", "").startswith(TEST_PREFIX)]
+    tests = [cell for cell in notebook.cells if tested_function(cell)]
     if not tests:
-        out(f"{path}: has no test cells (grade ids starting with {TEST_PREFIX!r}); is it an exercise notebook?")
+        out(f"{path}: has no test cells; is it one of the course's exercise notebooks?")
         return 2
 
     out(f"Checking {path} (visible tests; hidden tests run when it is graded) ...")
@@ -47,29 +40,21 @@ def check_notebook(path, out=print):
     try:
         client.execute(stderr=subprocess.DEVNULL)  # the kernel process's own log lines are noise here
     except CellTimeoutError:
-        stopped = f"a cell ran longer than {CELL_TIMEOUT_SECONDS} s (an endless loop?)"
+        stopped = f": a cell ran longer than {CELL_TIMEOUT_SECONDS} s (an endless loop?)"
     except DeadKernelError:
-        stopped = "the Python kernel died (did the code call exit() or use too much memory?)"
+        stopped = ": the Python kernel died (did the code call exit() or use too much memory?)"
 
-    broken_cells = [c for c in notebook.cells if nbgrader_meta(c).get("solution") and error_of(c)]
     passed = 0
     for cell in tests:
-        function = nbgrader_meta(cell)["grade_id"][len(TEST_PREFIX):]
-        error = error_of(cell)
-        ran = cell.get("execution_count") is not None
-        if ran and error is None:
-            passed += 1
-            out(f"  \u2713 {function}: passed")
-            continue
-        if not ran:
-            reason = f"not run: {stopped}" if stopped else "not run"
-        else:
-            name, message = error
-            message = message.removeprefix(f"{function}: ")
-            reason = message if name == "CheckFailed" else f"{name}: {message}"
-        out(f"  \u2717 {function}: failed: {reason}")
-    for cell in broken_cells:
-        name, message = error_of(cell)
-        out(f"  ! the cell defining {nbgrader_meta(cell).get('grade_id', '?')} raised {name}: {message}")
+        reason = failure_reason(cell)
+        if reason == "not run":
+            reason += stopped
+        passed += not reason
+        out(f"  \u2713 {tested_function(cell)}: passed" if not reason
+            else f"  \u2717 {tested_function(cell)}: failed: {reason}")
+    for cell in notebook.cells:
+        if nbgrader_meta(cell).get("solution") and error_of(cell):
+            name, message = error_of(cell)
+            out(f"  ! the cell defining {nbgrader_meta(cell).get('grade_id', '?')} raised {name}: {message}")
     out(f"{passed} of {len(tests)} functions pass their tests.")
     return 0 if passed == len(tests) else 1

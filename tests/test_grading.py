@@ -104,6 +104,10 @@ def test_feedback_explains_mistakes(graded_class):
     text = feedback_text(out, "wrong_backward")
     assert "Score: 7.0 / 10.0" in text
     assert "rnn_backward: dx is wrong (relative error" in text and "expected" in text and "found" in text
+    # The summary table at the top: one row per function, the verdict first.
+    summary = text[text.index("Your results, function by function"):text.index("Exercise: the vanilla RNN")]
+    assert " ".join(summary.split()).count("\u2713 passed") == 3
+    assert "rnn_backward 0 / 3 \u2717 dx is wrong (relative error" in " ".join(summary.split())
     assert "rnn_step_forward is not implemented yet" in feedback_text(out, "stub")
     assert "could not be graded: invalid notebook" in feedback_text(out, "not_json")
     assert "debugging" in feedback_text(out, "noisy")  # stderr is still shown, but costs nothing

@@ -1,0 +1,36 @@
+"""What an executed test cell says about its function: passed, or failed and why.
+
+Shared by the self-check (printed in a terminal) and the feedback (a table at the top
+of each learner's feedback page), so both say the same thing in the same words.
+"""
+
+from .assignments import TEST_PREFIX, nbgrader_meta
+
+
+def tested_function(cell):
+    """The function a test cell grades ("test_rnn_forward" -> "rnn_forward"), or None."""
+    grade_id = nbgrader_meta(cell).get("grade_id", "")
+    is_test = nbgrader_meta(cell).get("grade") and grade_id.startswith(TEST_PREFIX)
+    return grade_id[len(TEST_PREFIX):] if is_test else None
+
+
+def error_of(cell):
+    """(exception name, message) of the first error output of a cell, or None."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return output.get("ename", "Error"), output.get("evalue", "")
+    return None
+
+
+def failure_reason(cell):
+    """'' if the executed test cell passed, else one line a learner can act on."""
+    function = tested_function(cell)
+    if cell.get("execution_count") is None and not cell.get("outputs"):
+        return "not run"
+    error = error_of(cell)
+    if error is None:
+        return ""
+    name, message = error
+    if name == "CheckFailed":  # the course's own checks: the message is the explanation
+        return message.removeprefix(f"{function}: ")
+    return f"{name}: {message}"
