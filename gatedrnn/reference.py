@@ -14,6 +14,12 @@ the loss with respect to b equals the gradient with respect to either torch bias
 import numpy as np
 import torch
 
+from .shapes import check_shapes
+
+# The dimensions of each argument, in the notation page's letters (see gatedrnn.shapes).
+RNN_LAYOUT = {"x": "N T D", "h0": "N H", "Wx": "D H", "Wh": "H H", "b": "H"}
+RNN_STEP_LAYOUT = {"x": "N D", "h_prev": "N H", "Wx": "D H", "Wh": "H H", "b": "H"}
+
 
 def _tensor(array, requires_grad=True):
     """A float64 leaf tensor holding a copy of the array."""
@@ -35,7 +41,7 @@ def torch_rnn(Wx, Wh, b):
     Returns a torch.nn.RNN with weight_ih_l0 = Wx.T, weight_hh_l0 = Wh.T,
     bias_ih_l0 = b and bias_hh_l0 = 0.
     """
-    D, H = np.shape(Wx)
+    D, H = check_shapes("torch_rnn", {"Wx": Wx, "Wh": Wh, "b": b}, {"Wx": "D H", "Wh": "H H", "b": "H"}).values()
     rnn = torch.nn.RNN(D, H, nonlinearity="tanh", batch_first=True, dtype=torch.float64)
     with torch.no_grad():
         rnn.weight_ih_l0.copy_(torch.from_numpy(np.asarray(Wx, dtype=np.float64).T))
@@ -59,6 +65,9 @@ def rnn_reference(x, h0, Wx, Wh, b, dh=None):
     - grads: None if dh is None, else a dict with dx (N, T, D), dh0 (N, H),
       dWx (D, H), dWh (H, H), db (H,), obtained by torch autograd.
     """
+    arrays = {"x": x, "h0": h0, "Wx": Wx, "Wh": Wh, "b": b}
+    gradient = {} if dh is None else {"dh": "N T H"}
+    check_shapes("rnn_reference", dict(arrays, dh=dh), dict(RNN_LAYOUT, **gradient))
     rnn = torch_rnn(Wx, Wh, b)
     x_t, h0_t = _tensor(x), _tensor(h0)
     h, _ = rnn(x_t, h0_t.unsqueeze(0))  # torch wants h0 as (num_layers, N, H)
@@ -87,6 +96,9 @@ def rnn_step_reference(x, h_prev, Wx, Wh, b, dh_next=None):
     Returns (h_next, grads): h_next (N, H); grads None or a dict with
     dx (N, D), dh_prev (N, H), dWx (D, H), dWh (H, H), db (H,).
     """
+    arrays = {"x": x, "h_prev": h_prev, "Wx": Wx, "Wh": Wh, "b": b, "dh_next": dh_next}
+    gradient = {} if dh_next is None else {"dh_next": "N H"}
+    check_shapes("rnn_step_reference", arrays, dict(RNN_STEP_LAYOUT, **gradient))
     x = np.asarray(x)[:, None, :]  # a sequence of length T = 1
     dh = None if dh_next is None else np.asarray(dh_next)[:, None, :]
     h, grads = rnn_reference(x, h_prev, Wx, Wh, b, dh)

@@ -30,3 +30,25 @@ def test_rnn_step_reference_gradients_have_the_inputs_shapes():
         "dx": (2, 3), "dh_prev": (2, 4), "dWx": (3, 4), "dWh": (4, 4), "db": (4,)}
     # db of one step is the sum over the batch of the pre-activation gradient.
     assert rel_error(grads["db"], (dh_next * (1 - h_next ** 2)).sum(axis=0)) < TOL
+
+
+def test_wrong_shapes_name_the_argument_and_both_shapes():
+    import pytest
+
+    x, h0, Wx, Wh, b = np.zeros((2, 3, 5)), np.zeros((2, 4)), np.zeros((5, 4)), np.zeros((4, 4)), np.zeros(4)
+    with pytest.raises(ValueError, match=r"rnn_reference: Wh has shape \(3, 4\), expected \(4, 4\) \(H, H\)"):
+        rnn_reference(x, h0, Wx, np.zeros((3, 4)), b)
+    with pytest.raises(ValueError, match=r"rnn_reference: x has shape \(2, 5\), expected 3 dimensions \(N, T, D\)"):
+        rnn_reference(x[:, 0], h0, Wx, Wh, b)
+    with pytest.raises(ValueError, match=r"rnn_step_reference: dh_next has shape \(2, 3\), expected \(2, 4\)"):
+        rnn_step_reference(x[:, 0], h0, Wx, Wh, b, np.zeros((2, 3)))
+
+
+def test_packed_gate_dimensions():
+    import pytest
+    from gatedrnn.shapes import check_shapes
+
+    layout = {"Wx": "D 4H", "Wh": "H 4H", "b": "4H"}
+    assert check_shapes("lstm", {"Wx": np.zeros((3, 8)), "Wh": np.zeros((2, 8)), "b": np.zeros(8)}, layout) == {"D": 3, "H": 2}
+    with pytest.raises(ValueError, match=r"lstm: b has shape \(6,\), expected \(8,\) \(4H\)"):
+        check_shapes("lstm", {"Wx": np.zeros((3, 8)), "Wh": np.zeros((2, 8)), "b": np.zeros(6)}, layout)
