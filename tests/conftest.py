@@ -52,3 +52,51 @@ def edit_solution(assignment, function, old, new):
             cell.source = cell.source.replace(old, new)
             return notebook
     raise AssertionError(f"no solution cell {function}")
+
+
+def standard_submissions(assignment):
+    """The submissions every assignment's grading test includes: student -> notebook, text or None.
+
+    full: the source notebook (solutions and hidden tests); stub: the released notebook;
+    not_json: a file that is not a notebook; empty: a folder without the notebook.
+    """
+    from autograder.assignments import released_notebook
+
+    return {
+        "full": nbformat.read(str(source_notebook(assignment)), as_version=4),
+        "stub": nbformat.read(str(released_notebook(assignment)), as_version=4),
+        "not_json": '{"cells": [ oops',
+        "empty": None,
+    }
+
+
+def grade_submissions(assignment, submissions, folder, jobs=2):
+    """Lay out submissions in nbgrader's layout under folder and run `python -m autograder grade`.
+
+    submissions maps a student id to a NotebookNode, a str (the file's raw text) or None (no file).
+    Returns (completed process, {student_id: grades.csv row}, output folder).
+    """
+    import csv
+
+    submitted, out = folder / "submitted", folder / "out"
+    for student, content in submissions.items():
+        path = submitted / student / assignment / f"{assignment}.ipynb"
+        path.parent.mkdir(parents=True)
+        if isinstance(content, str):
+            path.write_text(content)
+        elif content is not None:
+            nbformat.write(content, str(path))
+    process = run(["python", "-m", "autograder", "grade", assignment, str(submitted), "--out", str(out),
+                   "--jobs", str(jobs)])
+    with open(out / "grades.csv") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    return process, rows, out
+
+
+def feedback_text(out, student, assignment):
+    """The text of a learner's feedback page, tags stripped and whitespace collapsed."""
+    import html
+    import re
+
+    page = (out / "feedback" / student / assignment / f"{assignment}.html").read_text()
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())

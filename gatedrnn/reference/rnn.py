@@ -1,10 +1,4 @@
-"""Reference runs of torch.nn recurrent layers with the course's weights ported.
-
-The course keeps weights in the right-multiplied, batch-major layout of the
-notation page: Wx (D, G*H), Wh (H, G*H). torch.nn stores the transposes
-(weight_ih_l0 = Wx.T, weight_hh_l0 = Wh.T), so porting is a transpose. Every
-function here runs in float64 and returns NumPy arrays, so that tests, hidden
-grading tests and chapters compare against PyTorch the same way.
+"""torch.nn.RNN (tanh) as the reference for the course's vanilla RNN.
 
 A course RNN has one bias b (H,); torch.nn.RNN has two (bias_ih, bias_hh) that
 are simply added, so b goes into bias_ih and bias_hh is zero. The gradient of
@@ -14,20 +8,12 @@ the loss with respect to b equals the gradient with respect to either torch bias
 import numpy as np
 import torch
 
-from .shapes import check_shapes
+from ..shapes import check_shapes
+from ._convert import leaf_tensor, to_numpy
 
 # The dimensions of each argument, in the notation page's letters (see gatedrnn.shapes).
 RNN_LAYOUT = {"x": "N T D", "h0": "N H", "Wx": "D H", "Wh": "H H", "b": "H"}
 RNN_STEP_LAYOUT = {"x": "N D", "h_prev": "N H", "Wx": "D H", "Wh": "H H", "b": "H"}
-
-
-def _tensor(array, requires_grad=True):
-    """A float64 leaf tensor holding a copy of the array."""
-    return torch.tensor(np.asarray(array, dtype=np.float64), requires_grad=requires_grad)
-
-
-def _numpy(tensor):
-    return tensor.detach().numpy().copy()
 
 
 def torch_rnn(Wx, Wh, b):
@@ -69,19 +55,19 @@ def rnn_reference(x, h0, Wx, Wh, b, dh=None):
     gradient = {} if dh is None else {"dh": "N T H"}
     check_shapes("rnn_reference", dict(arrays, dh=dh), dict(RNN_LAYOUT, **gradient))
     rnn = torch_rnn(Wx, Wh, b)
-    x_t, h0_t = _tensor(x), _tensor(h0)
+    x_t, h0_t = leaf_tensor(x), leaf_tensor(h0)
     h, _ = rnn(x_t, h0_t.unsqueeze(0))  # torch wants h0 as (num_layers, N, H)
     if dh is None:
-        return _numpy(h), None
+        return to_numpy(h), None
     h.backward(torch.from_numpy(np.asarray(dh, dtype=np.float64)))
     grads = {
-        "dx": _numpy(x_t.grad),
-        "dh0": _numpy(h0_t.grad),
-        "dWx": _numpy(rnn.weight_ih_l0.grad).T,
-        "dWh": _numpy(rnn.weight_hh_l0.grad).T,
-        "db": _numpy(rnn.bias_ih_l0.grad),
+        "dx": to_numpy(x_t.grad),
+        "dh0": to_numpy(h0_t.grad),
+        "dWx": to_numpy(rnn.weight_ih_l0.grad).T,
+        "dWh": to_numpy(rnn.weight_hh_l0.grad).T,
+        "db": to_numpy(rnn.bias_ih_l0.grad),
     }
-    return _numpy(h), grads
+    return to_numpy(h), grads
 
 
 def rnn_step_reference(x, h_prev, Wx, Wh, b, dh_next=None):

@@ -1,0 +1,12 @@
+"""Reference runs of torch.nn recurrent layers with the course's weights ported.
+
+The course keeps weights in the right-multiplied, batch-major layout of the notation page:
+Wx (D, G*H), Wh (H, G*H). torch.nn stores the transposes (weight_ih_l0 = Wx.T,
+weight_hh_l0 = Wh.T), so porting is a transpose. Every function runs in float64 and returns
+NumPy arrays, so that tests, hidden grading tests and chapters compare against PyTorch the
+same way. One module per cell; everything is importable from gatedrnn.reference.
+"""
+
+from .rnn import RNN_LAYOUT, RNN_STEP_LAYOUT, rnn_reference, rnn_step_reference, torch_rnn
+
+__all__ = ["RNN_LAYOUT", "RNN_STEP_LAYOUT", "rnn_reference", "rnn_step_reference", "torch_rnn"]
