@@ -4,7 +4,12 @@ Shared by the self-check (printed in a terminal) and the feedback (a table at th
 of each learner's feedback page), so both say the same thing in the same words.
 """
 
+import re
+
 from .assignments import TEST_PREFIX, nbgrader_meta
+
+# gatedrnn.testing.Misconception.tag() writes "[misconception: <id>]" into a failure message.
+MISCONCEPTION_TAG = re.compile(r"\[misconception: ([a-z0-9][a-z0-9-]*)\]")
 
 
 def tested_function(cell):
@@ -34,3 +39,8 @@ def failure_reason(cell):
     if name == "CheckFailed":  # the course's own checks: the message is the explanation
         return message.removeprefix(f"{function}: ")
     return f"{name}: {message}"
+
+
+def misconception_ids(text):
+    """The misconception identifiers tagged in a failure message (or any text), in order."""
+    return MISCONCEPTION_TAG.findall(text)

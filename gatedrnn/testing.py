@@ -15,6 +15,7 @@ import inspect
 import sys
 import traceback
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,6 +34,22 @@ TOL_FLOAT32 = 1e-5
 
 class CheckFailed(AssertionError):
     """A check of a learner's function failed; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A common mistake that a check can recognise from the wrong values it produces.
+
+    id: a short stable identifier ("gru-sigmoid-candidate") that feedback shows and
+        class reports count; never change it once released.
+    explanation: what the learner probably did, in plain words, and what to do instead.
+    """
+    id: str
+    explanation: str
+
+    def tag(self):
+        """The marker that feedback shows and autograder.outcomes.misconception_ids finds."""
+        return f"[misconception: {self.id}]"
 
 
 def _short_traceback_handler(shell, etype, value, tb, tb_offset=None):
@@ -135,8 +152,13 @@ class FunctionChecks:
             extra = f" ({hint})" if hint else ""
             self.fail(f"{name} has shape {found.shape}, expected {tuple(expected_shape)}{extra}.")
 
-    def close(self, name, found, expected, tol, hint=""):
-        """Check shape, finiteness, then rel_error(found, expected) <= tol."""
+    def close(self, name, found, expected, tol, hint="", misconceptions=()):
+        """Check shape, finiteness, then rel_error(found, expected) <= tol.
+
+        misconceptions: (Misconception, value) pairs, value being what `found` would be
+        after that mistake. If the check fails and found matches one of them, the message
+        names the mistake instead of only reporting wrong values.
+        """
         expected = np.asarray(expected, dtype=np.float64)
         self.shape(name, found, expected.shape, hint)
         self.count += 1
@@ -149,6 +171,10 @@ class FunctionChecks:
                       "all values should be finite.")
         error = rel_error(found, expected)
         if error > tol:
+            for misconception, value in misconceptions:
+                value = np.asarray(value)
+                if value.shape == found.shape and rel_error(found, value) <= max(tol, TOL_FLOAT32):
+                    self.fail(f"{name} is wrong: {misconception.explanation} {misconception.tag()}")
             diff = np.abs(found.astype(np.float64) - expected)
             worst = np.unravel_index(np.argmax(diff), diff.shape)
             location = f" Largest difference at index {_index_str(worst)}: " if diff.ndim else " "
