@@ -1,0 +1,22 @@
+"""The learner-facing checks of gatedrnn.testing."""
+
+import numpy as np
+import pytest
+
+
+def test_close_names_a_recognised_misconception():
+    from autograder.outcomes import misconception_ids
+    from gatedrnn.testing import CheckFailed, FunctionChecks, Misconception
+
+    expected = np.tanh(np.linspace(-1, 1, 6))
+    sigmoid = 1 / (1 + np.exp(-np.linspace(-1, 1, 6)))
+    wrong_gate = Misconception("demo-sigmoid-candidate", "the candidate looks like a sigmoid; use tanh.")
+    check = FunctionChecks("demo")
+    check.close("n", expected.copy(), expected, 1e-9, misconceptions=[(wrong_gate, sigmoid)])
+    with pytest.raises(CheckFailed) as failure:
+        check.close("n", sigmoid, expected, 1e-9, misconceptions=[(wrong_gate, sigmoid)])
+    assert "use tanh" in str(failure.value)
+    assert misconception_ids(str(failure.value)) == ["demo-sigmoid-candidate"]
+    with pytest.raises(CheckFailed) as failure:  # other wrong values: the generic message
+        check.close("n", -expected, expected, 1e-9, misconceptions=[(wrong_gate, sigmoid)])
+    assert "relative error" in str(failure.value) and not misconception_ids(str(failure.value))
