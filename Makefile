@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 MATHJAX_VERSION ?= 3.2.2
 
-.PHONY: help install book test pytest release check-release serve clean lock vendor-mathjax
+.PHONY: help install system-packages book test pytest release check-release serve clean lock vendor-mathjax
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every chapter)"
@@ -17,9 +17,20 @@ help:
 	@echo "make serve    serve the built book on http://localhost:8000"
 	@echo "make clean    remove build outputs (keeps .venv)"
 
+# Debian packages the course needs: bubblewrap sandboxes each submission when grading.
+SYSTEM_PACKAGES := bubblewrap
+SYSTEM_COMMANDS := bwrap
+
 install: $(STAMP)
 
+system-packages:
+	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else echo "warning: missing$$missing; install as root: apt-get install $(SYSTEM_PACKAGES)"; fi; fi
+
 $(STAMP): requirements.txt constraints.txt pyproject.toml
+	$(MAKE) --no-print-directory system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt

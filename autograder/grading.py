@@ -17,6 +17,7 @@ A broken submission is a row with score 0 and a status that says why, never a cr
 import csv
 import html
 import os
+import queue
 import subprocess
 import sys
 import time
@@ -27,6 +28,7 @@ from pathlib import Path
 import nbformat
 
 from .assignments import REPO, graded_functions, source_notebook
+from .sandbox import DEFAULT_LIMITS, SANDBOX_UID_BASE
 
 CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status"]
 
@@ -43,7 +45,7 @@ class Result:
 class ClassGrader:
     """Grades every submission of one assignment into an output folder."""
 
-    def __init__(self, assignment, submitted_dir, out_dir, db_url=None):
+    def __init__(self, assignment, submitted_dir, out_dir, db_url=None, limits=None, sandbox=True):
         self.assignment = assignment
         self.source = source_notebook(assignment)
         self.functions = graded_functions(self.source)
@@ -51,6 +53,8 @@ class ClassGrader:
         self.submitted_dir = Path(submitted_dir).resolve()
         self.out_dir = Path(out_dir).resolve()
         self.db_url = db_url or f"sqlite:///{self.out_dir / 'gradebook.db'}"
+        self.limits = dict(DEFAULT_LIMITS, **(limits or {}))
+        self.sandbox = sandbox
         if not self.submitted_dir.is_dir():
             raise ValueError(f"submitted folder {submitted_dir} does not exist")
 
@@ -75,6 +79,15 @@ class ClassGrader:
             f"load_subconfig({str(REPO / 'autograder' / 'nbgrader_config.py')!r})  # noqa: F821",
             "c = get_config()  # noqa: F821",
         ] + [f"c.CourseDirectory.{key} = {value!r}" for key, value in settings.items()]
+        if self.sandbox:  # nbgrader's Execute gives way to the sandboxed one, same place in the pipeline
+            lines += [
+                "from nbgrader.preprocessors import Execute",
+                "c.Autograde.autograde_preprocessors = [",
+                "    'autograder.sandbox.SandboxedExecute' if p is Execute else p",
+                "    for p in c.Autograde.autograde_preprocessors]",
+            ] + [f"c.SandboxedExecute.{name} = {value!r}" for name, value in self.limits.items()]
+        else:
+            lines.append(f"c.Execute.timeout = {self.limits['cell_timeout']!r}")
         (self.out_dir / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
 
     def nbgrader(self, *args, log=None):
@@ -100,21 +113,38 @@ class ClassGrader:
     def feedback_path(self, student_id):
         return self.out_dir / "feedback" / student_id / self.assignment / f"{self.assignment}.html"
 
-    def grade(self, student_id):
-        """Autograde one submission and generate its feedback; never raises for a bad submission."""
+    def grade(self, student_id, slot=0):
+        """Autograde one submission and generate its feedback; never raises for a bad submission.
+
+        slot: the parallel job running it (0 .. jobs-1); each has its own sandbox user.
+        """
         problem = unreadable_reason(self.submission_path(student_id), self.assignment)
         if problem:
             return self.failed(student_id, problem)
         log_path = self.out_dir / "logs" / f"{student_id}.log"
         with open(log_path, "w") as log:
-            autograde = self.nbgrader("autograde", self.assignment, "--student", student_id, "--force", log=log)
+            sandbox_user = [f"--SandboxedExecute.uid={SANDBOX_UID_BASE + slot}"] if self.sandbox else []
+            autograde = self.nbgrader("autograde", self.assignment, "--student", student_id, "--force",
+                                      *sandbox_user, log=log)
             if autograde.returncode != 0:
                 return self.failed(student_id, "autograde failed: " + last_error_line(log_path))
             feedback = self.nbgrader("generate_feedback", self.assignment, "--student", student_id,
                                      "--force", log=log)
             if feedback.returncode != 0:
                 return self.failed(student_id, "feedback failed: " + last_error_line(log_path))
-        return self.read_gradebook(student_id)
+        result = self.read_gradebook(student_id)
+        events = self.sandbox_events(student_id)
+        if events:
+            result.status = "graded; " + "; ".join(events)
+        return result
+
+    def sandbox_events(self, student_id):
+        """What the sandbox reported for a submission (timeouts, a dead kernel, ...), if anything."""
+        path = self.out_dir / "autograded" / student_id / self.assignment / f"{self.assignment}.ipynb"
+        try:
+            return nbformat.read(str(path), as_version=4).metadata.get("autograder", {}).get("events", [])
+        except (OSError, ValueError):
+            return []
 
     def read_gradebook(self, student_id):
         from nbgrader.api import Gradebook
@@ -154,27 +184,64 @@ class ClassGrader:
             writer.writerows(rows)
         temporary.replace(self.out_dir / "grades.csv")
 
-    def run(self, jobs=1, progress=print):
-        """Grade every submission, `jobs` at a time; print a line as each one finishes."""
+    def recorded_results(self):
+        """The results an earlier, possibly interrupted, run recorded in OUT/grades.csv."""
+        path = self.out_dir / "grades.csv"
+        if not path.is_file():
+            return {}
+        with open(path, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        recorded = {}
+        for row in rows:
+            if self.feedback_path(row["student_id"]).is_file():
+                scores = {f.name: float(row.get(f.name) or 0) for f in self.functions}
+                recorded[row["student_id"]] = Result(row["student_id"], float(row["score"]), row["status"], scores)
+        return recorded
+
+    def run(self, jobs=1, progress=print, fresh=False):
+        """Grade every submission, `jobs` at a time; print a line as each one finishes.
+
+        Submissions already recorded in OUT/grades.csv by an earlier run are kept, not
+        graded again, unless fresh is true: a run that was stopped resumes where it was.
+        """
         self.prepare()
         students = self.student_ids()
-        results = []
+        recorded = {} if fresh else self.recorded_results()
+        results = [recorded[s] for s in students if s in recorded]
+        todo = [s for s in students if s not in recorded]
+        if results:
+            progress(f"Resuming: {len(results)} submissions already graded, {len(todo)} to grade.")
         started = time.monotonic()
+        free_slots = queue.SimpleQueue()
+        for slot in range(jobs):
+            free_slots.put(slot)
 
         def grade_timed(student_id):
+            slot = free_slots.get()
             began = time.monotonic()
-            return self.grade(student_id), time.monotonic() - began
+            try:
+                return self.grade(student_id, slot), time.monotonic() - began
+            finally:
+                free_slots.put(slot)
 
         # Each grading is nbgrader subprocesses, so threads are enough to run them side by side.
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for result, seconds in pool.map(grade_timed, students):
+            for finished, (result, seconds) in enumerate(pool.map(grade_timed, todo), 1):
                 results.append(result)
                 self.write_csv(results)
+                elapsed = time.monotonic() - started
+                left = elapsed / finished * (len(todo) - finished)
                 progress(f"[{len(results)}/{len(students)}] {result.student_id}: {result.score:g}/{self.max_score:g} "
-                         f"{result.status} ({seconds:.1f} s)")
-        progress(f"Graded {len(students)} submissions of {self.assignment} in "
+                         f"{result.status} ({seconds:.1f} s) | elapsed {_clock(elapsed)}, about {_clock(left)} left")
+        self.write_csv(sorted(results, key=lambda r: r.student_id))
+        progress(f"Graded {len(todo)} submissions of {self.assignment} in "
                  f"{time.monotonic() - started:.1f} s: {self.out_dir / 'grades.csv'}")
         return results
+
+
+def _clock(seconds):
+    """m:ss"""
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
 
 def unreadable_reason(path, assignment):

@@ -4,6 +4,7 @@ import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from .assignments import assignment_names, graded_functions, source_notebook
 from .outcomes import failure_reason, tested_function
 
 
@@ -34,6 +35,13 @@ class FunctionSummary(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         rows = []
+        present = {tested_function(cell) for cell in nb.cells}
+        assignment = resources.get("nbgrader", {}).get("assignment")
+        expected = graded_functions(source_notebook(assignment)) if assignment in assignment_names() else []
+        for function in expected:
+            if function.name not in present:  # nbgrader scores a deleted test cell as zero
+                rows.append(f"| `{function.name}` | 0 / {function.points:g} | \u2717 its test cell was deleted "
+                            "from your notebook, so it could not run |")
         for cell in nb.cells:
             function = tested_function(cell)
             if function is None:

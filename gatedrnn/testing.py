@@ -94,6 +94,12 @@ def _parameter_names(function, count):
     return names + [f"argument {i + 1}" for i in range(len(names), count)]
 
 
+def _scaled_max_error(found, expected):
+    """max |found - expected| / max(1, max |expected|): the error next to order-1 quantities."""
+    difference = np.abs(found.astype(np.float64) - expected)
+    return float(difference.max(initial=0.0) / max(1.0, float(np.abs(expected).max(initial=0.0))))
+
+
 def _index_str(index):
     return "(" + ", ".join(str(int(i)) for i in index) + ")"
 
@@ -153,7 +159,12 @@ class FunctionChecks:
             self.fail(f"{name} has shape {found.shape}, expected {tuple(expected_shape)}{extra}.")
 
     def close(self, name, found, expected, tol, hint="", misconceptions=()):
-        """Check shape, finiteness, then rel_error(found, expected) <= tol.
+        """Check shape, finiteness, then that found is within tol of expected.
+
+        Within tol means rel_error(found, expected) <= tol, or, where expected is much
+        smaller than the numbers that produced it (cancellation, or a vanishing gradient),
+        max |found - expected| / max(1, max |expected|) <= tol: every quantity in the
+        course's tests is of order 1, so an error small next to 1 is rounding, not a bug.
 
         misconceptions: (Misconception, value) pairs, value being what `found` would be
         after that mistake. If the check fails and found matches one of them, the message
@@ -170,7 +181,7 @@ class FunctionChecks:
             self.fail(f"{name} contains {found[tuple(np.argwhere(bad)[0])]} at index {index}; "
                       "all values should be finite.")
         error = rel_error(found, expected)
-        if error > tol:
+        if error > tol and _scaled_max_error(found, expected) > tol:
             for misconception, value in misconceptions:
                 value = np.asarray(value)
                 if value.shape == found.shape and rel_error(found, value) <= max(tol, TOL_FLOAT32):

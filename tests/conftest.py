@@ -70,7 +70,7 @@ def standard_submissions(assignment):
     }
 
 
-def grade_submissions(assignment, submissions, folder, jobs=2):
+def grade_submissions(assignment, submissions, folder, jobs=2, extra_args=()):
     """Lay out submissions in nbgrader's layout under folder and run `python -m autograder grade`.
 
     submissions maps a student id to a NotebookNode, a str (the file's raw text) or None (no file).
@@ -87,7 +87,7 @@ def grade_submissions(assignment, submissions, folder, jobs=2):
         elif content is not None:
             nbformat.write(content, str(path))
     process = run(["python", "-m", "autograder", "grade", assignment, str(submitted), "--out", str(out),
-                   "--jobs", str(jobs)])
+                   "--jobs", str(jobs), *extra_args])
     with open(out / "grades.csv") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     return process, rows, out

@@ -57,3 +57,35 @@ def test_unknown_assignment_and_missing_folder_are_clear_errors(tmp_path):
     assert process.returncode == 2 and "unknown assignment 'nope'" in process.stderr
     process = run(["python", "-m", "autograder", "grade", "rnn", str(tmp_path / "absent")], check=False)
     assert process.returncode == 2 and "does not exist" in process.stderr
+
+
+def test_a_stopped_run_keeps_its_grades_and_resumes(tmp_path):
+    """Stop the grading after the first submission; the next run grades only the others."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import course_env
+
+    submitted = tmp_path / "submitted"
+    for student in ["a1", "a2", "a3"]:
+        (submitted / student / "rnn").mkdir(parents=True)
+        shutil.copy(source_notebook("rnn"), submitted / student / "rnn" / "rnn.ipynb")
+    command = [sys.executable, "-m", "autograder", "grade", "rnn", str(submitted), "--out", str(tmp_path / "out")]
+    first = subprocess.Popen(command, cwd=REPO, env=course_env(), stdout=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    for line in first.stdout:
+        if line.startswith("[1/3]"):
+            os.killpg(first.pid, signal.SIGKILL)  # the whole run, nbgrader and sandboxes included
+            break
+    first.wait()
+    with open(tmp_path / "out" / "grades.csv") as handle:
+        assert [row["student_id"] for row in csv.DictReader(handle)] == ["a1"]
+
+    second = run(command)
+    assert "Resuming: 1 submissions already graded, 2 to grade." in second.stdout
+    assert "] a1:" not in second.stdout
+    with open(tmp_path / "out" / "grades.csv") as handle:
+        assert {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)} == {
+            "a1": 10.0, "a2": 10.0, "a3": 10.0}

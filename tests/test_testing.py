@@ -20,3 +20,17 @@ def test_close_names_a_recognised_misconception():
     with pytest.raises(CheckFailed) as failure:  # other wrong values: the generic message
         check.close("n", -expected, expected, 1e-9, misconceptions=[(wrong_gate, sigmoid)])
     assert "relative error" in str(failure.value) and not misconception_ids(str(failure.value))
+
+
+def test_close_tolerates_rounding_next_to_order_one_terms_but_not_bugs():
+    """float32 cancellation: a = x*w + h*u + b can be ~1e-4 although its terms are ~0.25.
+    Its relative error is then large, but small next to the terms; a real bug is not."""
+    from gatedrnn.testing import TOL_FLOAT32, CheckFailed, FunctionChecks
+
+    check = FunctionChecks("demo")
+    expected = np.array([[-7.36945e-05]])
+    check.close("h", np.array([[-7.369e-05]], dtype=np.float32), expected, TOL_FLOAT32)
+    with pytest.raises(CheckFailed, match="h is wrong"):
+        check.close("h", np.array([[7.369e-05]], dtype=np.float32) * 100, expected, TOL_FLOAT32)
+    with pytest.raises(CheckFailed, match="h is wrong"):  # a sign error on an order-1 value
+        check.close("h", np.array([[0.3]]), np.array([[-0.3]]), TOL_FLOAT32)
