@@ -20,3 +20,19 @@ def test_close_names_a_recognised_misconception():
     with pytest.raises(CheckFailed) as failure:  # other wrong values: the generic message
         check.close("n", -expected, expected, 1e-9, misconceptions=[(wrong_gate, sigmoid)])
     assert "relative error" in str(failure.value) and not misconception_ids(str(failure.value))
+
+
+def test_all_close_passes_each_output_its_own_misconception_value():
+    from autograder.outcomes import misconception_ids
+    from gatedrnn.testing import CheckFailed, FunctionChecks, Misconception
+
+    expected = {"h": np.linspace(0, 1, 4), "c": np.linspace(1, 2, 4)}
+    swapped = {"h": expected["h"][::-1], "c": expected["c"][::-1]}
+    mistake = Misconception("demo-reversed", "the values are reversed.")
+    check = FunctionChecks("demo")
+    check.all_close(["h", "c"], (expected["h"], expected["c"]), expected, 1e-9, misconceptions=[(mistake, swapped)])
+    with pytest.raises(CheckFailed) as failure:  # h right, c reversed: the c check names the mistake
+        check.all_close(["h", "c"], (expected["h"], swapped["c"]), expected, 1e-9, "case 1",
+                        [(mistake, swapped)])
+    assert str(failure.value).startswith("demo: c (case 1) is wrong: the values are reversed.")
+    assert misconception_ids(str(failure.value)) == ["demo-reversed"]
