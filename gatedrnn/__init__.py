@@ -5,6 +5,7 @@ Modules:
     reference  -- torch.nn reference runs with the course's weights ported (float64)
     shapes     -- argument shape checks whose errors name the argument and both shapes
     experiments -- the gradient-norm-through-time experiment, for any recurrent cell
+    gates      -- packed gate blocks: converting between the gate orders libraries use
     testing    -- learner-facing checks with messages that say what was expected and found
     plotting   -- the figure style every chapter uses
 
@@ -12,4 +13,4 @@ Notation follows the book's notation page: N batch, T time steps, D input
 features, H hidden units; batch-major arrays; weights multiply on the right.
 """
 
-__all__ = ["experiments", "gradcheck", "plotting", "reference", "shapes", "testing"]
+__all__ = ["experiments", "gates", "gradcheck", "plotting", "reference", "shapes", "testing"]

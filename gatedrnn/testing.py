@@ -142,11 +142,16 @@ class FunctionChecks:
             self.fail(f"{name} should return a tuple of {returns} items, it returned {found}.")
         return result
 
-    def all_close(self, names, found, expected, tol, case=""):
-        """close() for each name: found is a sequence, expected a dict keyed by name."""
+    def all_close(self, names, found, expected, tol, case="", misconceptions=()):
+        """close() for each name: found is a sequence, expected a dict keyed by name.
+
+        misconceptions: (Misconception, values) pairs, values being a dict keyed by name
+        like expected: what each output would be after that mistake.
+        """
         suffix = f" ({case})" if case else ""
         for name, value in zip(names, found):
-            self.close(name + suffix, value, expected[name], tol)
+            self.close(name + suffix, value, expected[name], tol,
+                       misconceptions=[(mistake, values[name]) for mistake, values in misconceptions])
 
     def shape(self, name, found, expected_shape, hint=""):
         """Check that `found` is an array of `expected_shape`."""

@@ -1,5 +1,6 @@
 """Shared fixtures: the repository's paths, the solution notebooks' functions, subprocess helpers."""
 
+import copy
 import os
 import subprocess
 import sys
@@ -43,9 +44,17 @@ def rnn_solution():
     return solution_functions("rnn")
 
 
-def edit_solution(assignment, function, old, new):
-    """The source notebook with one replacement made in the solution cell of `function`."""
-    notebook = nbformat.read(str(source_notebook(assignment)), as_version=4)
+@pytest.fixture(scope="session")
+def lstm_solution():
+    return solution_functions("lstm")
+
+
+def edit_solution(assignment, function, old, new, notebook=None):
+    """The source notebook (or a copy of `notebook`) with one replacement made in the solution cell of `function`."""
+    if notebook is None:
+        notebook = nbformat.read(str(source_notebook(assignment)), as_version=4)
+    else:
+        notebook = copy.deepcopy(notebook)
     for cell in notebook.cells:
         if nbgrader_meta(cell).get("grade_id") == function:
             assert old in cell.source, f"{old!r} not in the solution of {function}"

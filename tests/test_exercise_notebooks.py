@@ -22,6 +22,12 @@ SPEC_SIGNATURES = {
         "rnn_forward": ["x", "h0", "Wx", "Wh", "b"],
         "rnn_backward": ["dh", "cache"],
     },
+    "lstm": {
+        "lstm_step_forward": ["x", "h_prev", "c_prev", "Wx", "Wh", "b"],
+        "lstm_step_backward": ["dh_next", "dc_next", "cache"],
+        "lstm_forward": ["x", "h0", "c0", "Wx", "Wh", "b"],
+        "lstm_backward": ["dh", "cache"],
+    },
 }
 
 

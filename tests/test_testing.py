@@ -34,3 +34,19 @@ def test_close_tolerates_rounding_next_to_order_one_terms_but_not_bugs():
         check.close("h", np.array([[7.369e-05]], dtype=np.float32) * 100, expected, TOL_FLOAT32)
     with pytest.raises(CheckFailed, match="h is wrong"):  # a sign error on an order-1 value
         check.close("h", np.array([[0.3]]), np.array([[-0.3]]), TOL_FLOAT32)
+
+
+def test_all_close_passes_each_output_its_own_misconception_value():
+    from autograder.outcomes import misconception_ids
+    from gatedrnn.testing import CheckFailed, FunctionChecks, Misconception
+
+    expected = {"h": np.linspace(0, 1, 4), "c": np.linspace(1, 2, 4)}
+    swapped = {"h": expected["h"][::-1], "c": expected["c"][::-1]}
+    mistake = Misconception("demo-reversed", "the values are reversed.")
+    check = FunctionChecks("demo")
+    check.all_close(["h", "c"], (expected["h"], expected["c"]), expected, 1e-9, misconceptions=[(mistake, swapped)])
+    with pytest.raises(CheckFailed) as failure:  # h right, c reversed: the c check names the mistake
+        check.all_close(["h", "c"], (expected["h"], swapped["c"]), expected, 1e-9, "case 1",
+                        [(mistake, swapped)])
+    assert str(failure.value).startswith("demo: c (case 1) is wrong: the values are reversed.")
+    assert misconception_ids(str(failure.value)) == ["demo-reversed"]

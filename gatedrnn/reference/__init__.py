@@ -7,6 +7,8 @@ NumPy arrays, so that tests, hidden grading tests and chapters compare against P
 same way. One module per cell; everything is importable from gatedrnn.reference.
 """
 
+from .lstm import LSTM_LAYOUT, LSTM_STEP_LAYOUT, lstm_reference, lstm_step_reference, torch_lstm
 from .rnn import RNN_LAYOUT, RNN_STEP_LAYOUT, rnn_reference, rnn_step_reference, torch_rnn
 
-__all__ = ["RNN_LAYOUT", "RNN_STEP_LAYOUT", "rnn_reference", "rnn_step_reference", "torch_rnn"]
+__all__ = ["LSTM_LAYOUT", "LSTM_STEP_LAYOUT", "lstm_reference", "lstm_step_reference", "torch_lstm",
+           "RNN_LAYOUT", "RNN_STEP_LAYOUT", "rnn_reference", "rnn_step_reference", "torch_rnn"]
