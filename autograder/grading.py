@@ -28,9 +28,10 @@ from pathlib import Path
 import nbformat
 
 from .assignments import REPO, graded_functions, source_notebook
+from .report import learner_misconceptions, write_report
 from .sandbox import DEFAULT_LIMITS, SANDBOX_UID_BASE
 
-CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status"]
+CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "misconceptions"]
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Result:
     score: float = 0.0
     status: str = "graded"
     function_scores: dict = field(default_factory=dict)  # function name -> points earned
+    misconceptions: list = field(default_factory=list)  # ids recognised in its failed tests
 
 
 class ClassGrader:
@@ -133,16 +135,19 @@ class ClassGrader:
             if feedback.returncode != 0:
                 return self.failed(student_id, "feedback failed: " + last_error_line(log_path))
         result = self.read_gradebook(student_id)
+        result.misconceptions = learner_misconceptions(self.autograded_path(student_id))
         events = self.sandbox_events(student_id)
         if events:
             result.status = "graded; " + "; ".join(events)
         return result
 
+    def autograded_path(self, student_id):
+        return self.out_dir / "autograded" / student_id / self.assignment / f"{self.assignment}.ipynb"
+
     def sandbox_events(self, student_id):
         """What the sandbox reported for a submission (timeouts, a dead kernel, ...), if anything."""
-        path = self.out_dir / "autograded" / student_id / self.assignment / f"{self.assignment}.ipynb"
         try:
-            return nbformat.read(str(path), as_version=4).metadata.get("autograder", {}).get("events", [])
+            return nbformat.read(str(self.autograded_path(student_id)), as_version=4).metadata.get("autograder", {}).get("events", [])
         except (OSError, ValueError):
             return []
 
@@ -174,7 +179,7 @@ class ClassGrader:
         names = [f.name for f in self.functions]
         rows = [{
             "student_id": r.student_id, "assignment": self.assignment, "score": f"{r.score:g}",
-            "max_score": f"{self.max_score:g}", "status": r.status,
+            "max_score": f"{self.max_score:g}", "status": r.status, "misconceptions": " ".join(r.misconceptions),
             **{name: f"{r.function_scores.get(name, 0.0):g}" for name in names},
         } for r in results]
         temporary = self.out_dir / "grades.csv.tmp"
@@ -195,7 +200,8 @@ class ClassGrader:
         for row in rows:
             if self.feedback_path(row["student_id"]).is_file():
                 scores = {f.name: float(row.get(f.name) or 0) for f in self.functions}
-                recorded[row["student_id"]] = Result(row["student_id"], float(row["score"]), row["status"], scores)
+                recorded[row["student_id"]] = Result(row["student_id"], float(row["score"]), row["status"], scores,
+                                                     row.get("misconceptions", "").split())
         return recorded
 
     def run(self, jobs=1, progress=print, fresh=False):
@@ -234,8 +240,9 @@ class ClassGrader:
                 progress(f"[{len(results)}/{len(students)}] {result.student_id}: {result.score:g}/{self.max_score:g} "
                          f"{result.status} ({seconds:.1f} s) | elapsed {_clock(elapsed)}, about {_clock(left)} left")
         self.write_csv(sorted(results, key=lambda r: r.student_id))
+        report = write_report(self, results)
         progress(f"Graded {len(todo)} submissions of {self.assignment} in "
-                 f"{time.monotonic() - started:.1f} s: {self.out_dir / 'grades.csv'}")
+                 f"{time.monotonic() - started:.1f} s: {self.out_dir / 'grades.csv'}, report {report}")
         return results
 
 

@@ -27,7 +27,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
 import nbformat
 from nbgrader import utils
@@ -35,6 +34,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
 from .assignments import REPO
+from .isolation import isolated_system
+from .outcomes import error_of, tested_function
+from .verify import ASSIGNMENT_PAIRS, verify
 
 # Defaults an instructor can change (python -m autograder grade --help lists the flags).
 DEFAULT_LIMITS = {
@@ -63,29 +65,11 @@ def sandbox_problem():
     return ""
 
 
-def _system_mounts():
-    """bwrap arguments for the read-only system: /usr, /etc and the usual top-level links."""
-    arguments = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
-    for path in ["/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"]:
-        if os.path.islink(path):
-            arguments += ["--symlink", os.readlink(path), path]
-        elif os.path.isdir(path):
-            arguments += ["--ro-bind", path, path]
-    return arguments
-
-
 def bwrap_command(io_dir, uid, limits):
     """The command that runs autograder.runner on io_dir inside a new sandbox."""
     python_trees = sorted({os.path.realpath(sys.base_prefix), sys.prefix})
-    course_packages = [str(REPO / "gatedrnn"), str(REPO / "autograder")]
-    command = ["bwrap", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-               "--unshare-cgroup-try", "--die-with-parent", "--new-session", *_system_mounts()]
-    mounted = python_trees + course_packages
-    # Folders bwrap creates on the way to a mount are private (0700) by default, which would
-    # keep the unprivileged kernel from reaching Python: make them traversable.
-    ancestors = sorted({str(parent) for path in mounted for parent in Path(path).parents} - {"/"})
-    for folder in ancestors:
-        command += ["--perms", "0755", "--dir", folder]
+    mounted = python_trees + [str(REPO / "gatedrnn"), str(REPO / "autograder")]
+    command = ["bwrap", *isolated_system(mounted)]
     for path in mounted:
         command += ["--ro-bind", path, path]
     command += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
@@ -150,5 +134,29 @@ class SandboxedExecute(NbGraderPreprocessor):
                 cell.outputs = [nbformat.v4.new_output(
                     "error", ename="NotRun", evalue=f"This test did not run: {reason}.",
                     traceback=[f"NotRun: this test did not run: {reason}."])]
+        events += self.independent_check(nb, resources)
         nb.metadata.setdefault("autograder", {})["events"] = events
         return nb, resources
+
+    def independent_check(self, nb, resources):
+        """Check the learner's functions again outside the kernel (autograder.verify).
+
+        A test cell that passed in the kernel but whose function fails here gets an error
+        output, so nbgrader gives it no points. Returns the events to report.
+        """
+        pairs = ASSIGNMENT_PAIRS.get(resources.get("nbgrader", {}).get("assignment"))
+        if not pairs:
+            return []
+        cells = [c.source for c in nb.cells if c.cell_type == "code" and not utils.is_grade(c)]
+        failures = verify(cells, pairs, self.uid)
+        overturned = []
+        for cell in nb.cells:
+            function = tested_function(cell)
+            if function and failures.get(function) and not error_of(cell):
+                message = (f"{function}: the check made outside your notebook, on fresh inputs with NumPy alone, "
+                           f"failed: {failures[function]} Your function must compute its results itself, in "
+                           "NumPy, without torch, the course's helpers, or changes to the tests.")
+                cell.outputs.append(nbformat.v4.new_output("error", ename="CheckFailed", evalue=message,
+                                                           traceback=[f"CheckFailed: {message}"]))
+                overturned.append(function)
+        return [f"the check outside the notebook failed for {', '.join(overturned)}"] if overturned else []

@@ -87,3 +87,15 @@ def test_feedback_names_the_gate_order_mistake(graded_class):
     assert summary.count("This course packs them like PyTorch, i | f | g | o") == 4
     assert misconception_ids(summary) == ["lstm-gate-order-ifog"] * 4
     assert "relative error" not in summary  # not only "wrong values"
+
+
+def test_misconceptions_are_counted_for_the_class(graded_class):
+    import csv
+
+    _, rows, out = graded_class
+    assert rows["gate_order_ifog"]["misconceptions"] == "lstm-gate-order-ifog"
+    assert rows["full"]["misconceptions"] == ""
+    with open(out / "report" / "misconceptions.csv") as handle:
+        counted = {row["misconception"]: (int(row["learners"]), row["student_ids"]) for row in csv.DictReader(handle)}
+    assert counted == {"lstm-gate-order-ifog": (1, "gate_order_ifog")}
+    assert "lstm-gate-order-ifog" in (out / "report" / "report.html").read_text()

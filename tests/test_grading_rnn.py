@@ -76,3 +76,18 @@ def test_feedback_explains_mistakes(graded_class):
     assert "rnn_step_forward is not implemented yet" in feedback_text(out, "stub", "rnn")
     assert "could not be graded: invalid notebook" in feedback_text(out, "not_json", "rnn")
     assert "debugging" in feedback_text(out, "noisy", "rnn")  # stderr is still shown, but costs nothing
+
+
+def test_class_report(graded_class):
+    import csv
+
+    _, rows, out = graded_class
+    with open(out / "report" / "functions.csv") as handle:
+        passed = {row["function"]: (int(row["passed"]), int(row["learners"])) for row in csv.DictReader(handle)}
+    learners = len(EXPECTED)
+    expected = {function: sum(1 for _, lost in EXPECTED.values() if function not in lost) for function in ALL}
+    assert passed == {function: (count, learners) for function, count in expected.items()}
+    page = (out / "report" / "report.html").read_text()
+    assert "data:image/png;base64," in page  # the score histogram, embedded
+    assert f"{learners} learners" in page and "Pass rate per function" in page
+    assert 'src="http' not in page  # self-contained: opens offline

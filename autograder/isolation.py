@@ -1,0 +1,25 @@
+"""bwrap arguments shared by the course's two sandboxes (sandbox.py runs the notebook,
+verify.py runs the independent check): fresh namespaces and a read-only system."""
+
+import os
+from pathlib import Path
+
+ISOLATION = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+             "--die-with-parent", "--new-session"]
+
+
+def isolated_system(folders):
+    """bwrap arguments shared by every sandbox of the course: new namespaces (no network, no
+    other processes), the system's /usr and /etc read-only, and traversable (0755) empty
+    folders on the way to each of `folders`, which the caller then mounts."""
+    arguments = ISOLATION + ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+    for path in ["/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"]:
+        if os.path.islink(path):
+            arguments += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            arguments += ["--ro-bind", path, path]
+    # Folders bwrap creates on the way to a mount are private (0700) by default, which would
+    # keep the unprivileged kernel from reaching Python: make them traversable.
+    for folder in sorted({str(parent) for path in folders for parent in Path(path).parents} - {"/"}):
+        arguments += ["--perms", "0755", "--dir", folder]
+    return arguments

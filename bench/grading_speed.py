@@ -1,0 +1,66 @@
+"""Grading speed: `python -m autograder grade --jobs 2` against plain sequential `nbgrader autograde`.
+
+    .venv/bin/python bench/grading_speed.py [--assignment gru] [--submissions 40] [--jobs 2]
+
+Both grade the same submissions (copies of the solution notebook, so every test runs in full)
+on this machine, one after the other in this process's children. Prints seconds per
+submission for each and the ratio autograder / nbgrader (target: at most 0.6 with --jobs 2).
+The autograder's time includes what plain autograde does not do: the sandbox, the feedback
+pages and the class report.
+"""
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from autograder.assignments import assignment_names, source_notebook  # noqa: E402
+
+
+def timed(command, cwd):
+    began = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - began
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", default="gru" if "gru" in assignment_names() else "rnn")
+    parser.add_argument("--submissions", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as folder:
+        course = Path(folder) / "course"
+        course.mkdir()
+        shutil.copy(REPO / "nbgrader_config.py", course)
+        (course / "autograder").mkdir()
+        shutil.copy(REPO / "autograder" / "nbgrader_config.py", course / "autograder")
+        shutil.copytree(REPO / "solutions", course / "solutions")
+        for index in range(args.submissions):
+            target = course / "submitted" / f"learner{index:03d}" / args.assignment
+            target.mkdir(parents=True)
+            shutil.copy(source_notebook(args.assignment), target / f"{args.assignment}.ipynb")
+        subprocess.run([*nbgrader, "generate_assignment", args.assignment], cwd=course, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        plain = timed([*nbgrader, "autograde", args.assignment], course)
+        ours = timed([sys.executable, "-m", "autograder", "grade", args.assignment, str(course / "submitted"),
+                      "--out", str(Path(folder) / "out"), "--jobs", str(args.jobs)], REPO)
+
+    n = args.submissions
+    print(f"{args.assignment}, {n} submissions on this machine:")
+    print(f"  plain nbgrader autograde (sequential): {plain:7.1f} s  ({plain / n:.2f} s per submission)")
+    print(f"  python -m autograder grade --jobs {args.jobs}: {ours:7.1f} s  ({ours / n:.2f} s per submission)")
+    print(f"  ratio autograder / nbgrader: {ours / plain:.2f} (target <= 0.6)")
+
+
+if __name__ == "__main__":
+    main()
