@@ -130,12 +130,12 @@ class Chromium:
         raise BrowserError(f"{method}: no answer within {self.timeout} s")
 
     def wait_for_event(self, method, seen=0):
-        """Wait for an event named method among those after the first `seen`; return it."""
+        """Wait for an event named method among those after the first `seen`; its index."""
         deadline = time.monotonic() + self.timeout
         while True:
-            for event in self.events[seen:]:
-                if event["method"] == method:
-                    return event
+            for index in range(seen, len(self.events)):
+                if self.events[index]["method"] == method:
+                    return index
             seen = len(self.events)
             if time.monotonic() > deadline:
                 raise BrowserError(f"no {method} within {self.timeout} s")
@@ -168,21 +168,35 @@ class Chromium:
         """Open url and wait for the load event, MathJax and a quiet network; a PageLoad."""
         self.events = []
         self.send("Page.navigate", url=url)
-        self.wait_for_event("Page.loadEventFired")
-        self.evaluate(MATHJAX_DONE)
-        self.drain()
+        self._settle()
         return self.page_load(url)
+
+    def _settle(self):
+        """Wait for the page to load, MathJax to finish and the network to go quiet, following
+        redirects (index.html is a <meta http-equiv="refresh"> to the root page)."""
+        seen = 0
+        for _ in range(5):
+            seen = self.wait_for_event("Page.loadEventFired", seen) + 1
+            self.drain()
+            try:
+                self.evaluate(MATHJAX_DONE)
+            except BrowserError as error:
+                if "navigated" in str(error):
+                    continue  # a redirect: wait for the next page's load event
+                raise
+            self.drain()
+            if not any(e["method"] == "Page.frameStartedNavigating" for e in self.events[seen:]):
+                return
+        raise BrowserError("the page kept navigating")
 
     def follow(self, selector):
         """Click the first element matching a CSS selector and wait for the new page to load."""
         self.events = []
         found = self.evaluate(f"(() => {{ const a = document.querySelector({json.dumps(selector)});"
-                              " if (!a) return false; a.click(); return true; }})()")
+                              " if (!a) return false; a.click(); return true; })()")
         if not found:
             raise BrowserError(f"no element {selector!r} on {self.evaluate('location.href')}")
-        self.wait_for_event("Page.loadEventFired")
-        self.evaluate(MATHJAX_DONE)
-        self.drain()
+        self._settle()
         return self.evaluate("location.href")
 
     def page_load(self, url):
