@@ -230,6 +230,11 @@ def test_japanese_terms_render_as_glyphs(browser, server):
     assert browser.evaluate(GLYPHS_DIFFER), "CJK characters render as missing-glyph boxes: install a CJK font (make browser)"
 
 
+CLIPPED_EQUATIONS = """[...document.querySelectorAll('mjx-container[display="true"]')]
+  .filter(m => m.scrollWidth > m.clientWidth + 1 && !['auto', 'scroll'].includes(getComputedStyle(m).overflowX))
+  .map(m => m.textContent.slice(0, 60))"""
+
+
 def png_size(path):
     header = path.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
@@ -248,6 +253,8 @@ def test_screenshots_of_the_key_pages(browser, server, screen):
             assert not load.console_errors, load.console_errors
             overflow = browser.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{page} is {overflow} px wider than a {name} screen"
+            # An equation wider than the column must scroll sideways, not be cut off.
+            assert not browser.evaluate(CLIPPED_EQUATIONS), f"{page}: equations cut off on a {name} screen"
             shot = browser.screenshot(SCREENSHOTS / f"{name}-{page.replace('/', '-')}.png")
             assert png_size(shot) == (width, height)
             if browser.evaluate("!!document.querySelector('figure img, img.figure')"):
