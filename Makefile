@@ -8,11 +8,13 @@ STAMP := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 MATHJAX_VERSION ?= 3.2.2
 
-.PHONY: help install system-packages book test pytest release check-release serve clean lock vendor-mathjax
+.PHONY: help install system-packages book instructor-book browser linkcheck test pytest release check-release serve clean lock vendor-mathjax
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every chapter)"
-	@echo "make test     build the book, then run the whole test suite"
+	@echo "make test     build the book (both editions), then run the whole test suite, browser tests included"
+	@echo "make instructor-book  build the instructor edition (with the solutions) into _build/instructor/html"
+	@echo "make linkcheck        check the external links of the book (needs the network; not part of make test)"
 	@echo "make release  regenerate the released exercise notebooks with nbgrader"
 	@echo "make serve    serve the built book on http://localhost:8000"
 	@echo "make clean    remove build outputs (keeps .venv)"
@@ -42,7 +44,32 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 book: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
-test: book
+# The instructor edition: the same book plus the solution notebooks, marked as such on every
+# page. Its _config.yml and _toc.yml are generated from the repository's (one source of truth)
+# into _build/instructor/; it shares the default build's execution cache.
+instructor-book: $(STAMP)
+	$(BIN)/python -m autograder.instructor_book _build/instructor
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config _build/instructor/_config.yml \
+	  --toc _build/instructor/_toc.yml --path-output _build/instructor --warningiserror --nitpick --keep-going
+	ln -sfn _build/html _build/instructor/html   # jupyter-book writes to <path-output>/_build/html
+
+# Headless Chromium for the browser tests (tests/test_browser.py) and a CJK font so that the
+# screenshots show the glossary's Japanese terms. Debian packages; installing needs root.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+browser:
+	@if dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+	  echo "make browser: no apt-get here; install Chromium and a CJK font (Debian: $(BROWSER_PACKAGES)) yourself" >&2; exit 1; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "make browser: installing $(BROWSER_PACKAGES) needs root; run: sudo apt-get install -y $(BROWSER_PACKAGES)" >&2; \
+	  echo "(or skip the browser tests: .venv/bin/python -m pytest -m 'not browser')" >&2; exit 1; fi; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES)
+
+# External links only (internal ones are checked by every build, as errors). Needs the network.
+linkcheck: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --builder linkcheck
+
+test: book instructor-book browser
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 # Only the tests that need no built book (fast feedback while editing code).

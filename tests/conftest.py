@@ -12,6 +12,17 @@ import pytest
 from autograder.assignments import REPO, nbgrader_meta, source_notebook
 
 
+def toc_files():
+    """The book's pages in reading order, as _toc.yml lists them (paths without a suffix)."""
+    import yaml
+
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return files
+
+
 def course_env():
     """The environment for subprocesses: this interpreter's bin folder first on PATH (kernels, nbgrader)."""
     env = dict(os.environ)

@@ -11,21 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
 from autograder.assignments import REPO, assignment_names, hidden_test_lines, solution_lines, source_notebook
+from conftest import toc_files
 
 pytestmark = pytest.mark.book
 HTML = REPO / "_build" / "html"
-
-
-def toc_files():
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return files
 
 
 @pytest.fixture(scope="module")

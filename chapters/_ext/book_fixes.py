@@ -1,0 +1,31 @@
+"""A local Sphinx extension (sphinx.local_extensions in _config.yml): fixes to the built pages.
+
+jupyter-book 1.0.4 runs the set-up of sphinx-thebe and sphinx-togglebutton twice, so every
+page carried their inline scripts twice, and the second `const THEBE_JS_URL = ...` threw
+"SyntaxError: Identifier 'THEBE_JS_URL' has already been declared" in each reader's console
+(found by tests/test_browser.py). Sphinx removes duplicate script files but not duplicate
+inline scripts; this keeps the first copy of each.
+"""
+
+
+def _script_key(script):
+    """What makes two scripts the same: the file and the attributes (an inline script's
+    filename is None or "", depending on how it was added; its body is an attribute)."""
+    filename = getattr(script, "filename", script)  # Sphinx 7.4: _JavaScript objects; older: str
+    attributes = getattr(script, "attributes", {}) or {}
+    return str(filename or ""), tuple(sorted((k, str(v)) for k, v in attributes.items()))
+
+
+def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        key = _script_key(script)
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app):
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
