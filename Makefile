@@ -39,6 +39,7 @@ pytest: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -m "not book"
 
 release: $(STAMP)
+	mkdir -p _build
 	for a in $(ASSIGNMENTS); do PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbgrader generate_assignment $$a --force --db sqlite:///$(CURDIR)/_build/release-gradebook.db || exit 1; done
 
 serve:

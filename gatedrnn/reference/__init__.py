@@ -7,6 +7,10 @@ NumPy arrays, so that tests, hidden grading tests and chapters compare against P
 same way. One module per cell; everything is importable from gatedrnn.reference.
 """
 
+from .gru import (GRU_LAYOUT, GRU_STEP_LAYOUT, gru_reference, gru_reset_before_reference, gru_step_reference,
+                  torch_gru)
 from .rnn import RNN_LAYOUT, RNN_STEP_LAYOUT, rnn_reference, rnn_step_reference, torch_rnn
 
-__all__ = ["RNN_LAYOUT", "RNN_STEP_LAYOUT", "rnn_reference", "rnn_step_reference", "torch_rnn"]
+__all__ = ["GRU_LAYOUT", "GRU_STEP_LAYOUT", "RNN_LAYOUT", "RNN_STEP_LAYOUT", "gru_reference",
+           "gru_reset_before_reference", "gru_step_reference", "rnn_reference", "rnn_step_reference",
+           "torch_gru", "torch_rnn"]
