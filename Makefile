@@ -8,12 +8,13 @@ STAMP := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 MATHJAX_VERSION ?= 3.2.2
 
-.PHONY: help install book test pytest release check-release serve clean lock vendor-mathjax
+.PHONY: help install book test pytest release check-release serve clean lock vendor-mathjax bench
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every chapter)"
 	@echo "make test     build the book, then run the whole test suite"
 	@echo "make release  regenerate the released exercise notebooks with nbgrader"
+	@echo "make bench    run every benchmark in bench/ (results in bench/results/, shown by the book)"
 	@echo "make serve    serve the built book on http://localhost:8000"
 	@echo "make clean    remove build outputs (keeps .venv)"
 
@@ -41,6 +42,11 @@ pytest: $(STAMP)
 release: $(STAMP)
 	mkdir -p _build
 	for a in $(ASSIGNMENTS); do PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbgrader generate_assignment $$a --force --db sqlite:///$(CURDIR)/_build/release-gradebook.db || exit 1; done
+
+# Every bench/*.py script, one after the other; each writes its results under bench/results/.
+BENCHMARKS := $(wildcard bench/*.py)
+bench: $(STAMP)
+	for b in $(BENCHMARKS); do $(BIN)/python $$b || exit 1; done
 
 serve:
 	$(BIN)/python -m http.server --directory _build/html 8000
