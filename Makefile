@@ -45,8 +45,11 @@ release: $(STAMP)
 
 # Every bench/*.py script, one after the other; each writes its results under bench/results/.
 BENCHMARKS := $(wildcard bench/*.py)
+# The book executes chapters only when their code changes; drop the cache so that the next
+# `make book` shows the new results.
 bench: $(STAMP)
 	for b in $(BENCHMARKS); do $(BIN)/python $$b || exit 1; done
+	rm -rf _build/.jupyter_cache
 
 serve:
 	$(BIN)/python -m http.server --directory _build/html 8000

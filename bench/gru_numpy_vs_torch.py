@@ -1,12 +1,13 @@
 """Time the course's fast NumPy GRU against torch.nn.GRU, forward + backward, on the CPU.
 
-    python bench/gru_numpy_vs_torch.py [--threads 1] [--repeats 15] [--out FILE] [--quick]
+    python bench/gru_numpy_vs_torch.py [--threads 1] [--repeats 15] [--min-seconds 5] [--out FILE] [--quick]
 
 Both run in this process, on the same float32 or float64 data and weights, with the same
 number of threads (BLAS for NumPy, intra-op for torch; both set before NumPy and torch load).
 One measurement is one forward and one backward pass computing every gradient (dx, dh0,
 dWx, dWh, dbx, dbh) for an upstream gradient on every hidden state. The two are timed
-interleaved (A, B, A, B, ...) after a warm-up, and the best (minimum) time of each is kept:
+interleaved (A, B, A, B, ...) after a warm-up, at least 15 times each and for at least 5 s
+per configuration, and the best (minimum) time of each is kept:
 on a shared, noisy machine the minimum is the least disturbed estimate of what the code
 costs, and interleaving exposes both to the same disturbances. Before timing, both are run
 on the same inputs and their outputs compared, so a fast wrong answer cannot be reported.
@@ -34,7 +35,10 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=1,
                         help="threads for NumPy's BLAS and for torch (default 1: reproducible on shared machines)")
-    parser.add_argument("--repeats", type=int, default=15, help="timed runs of each, interleaved (default 15)")
+    parser.add_argument("--repeats", type=int, default=15, help="least timed runs of each, interleaved (default 15)")
+    parser.add_argument("--min-seconds", type=float, default=5.0,
+                        help="keep alternating for at least this long per configuration (default 5), so that the "
+                             "minimum is taken over a spread of moments on a busy machine")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON file to write")
     parser.add_argument("--quick", action="store_true", help="one tiny shape, 2 repeats: checks that it runs")
     return parser.parse_args(argv)
@@ -118,17 +122,23 @@ def agree(a, b, dtype):
                for p, q in zip([h_a, *g_a], [h_b, *g_b]))
 
 
-def time_interleaved(runners, repeats):
-    """Best wall-clock time of each runner, timed A, B, A, B, ... after one warm-up run each."""
+def time_interleaved(runners, repeats, min_seconds=0.0):
+    """Best wall-clock time of each runner, timed A, B, A, B, ... after one warm-up run each.
+
+    Alternates at least `repeats` times and for at least `min_seconds`; returns
+    (best time of each runner in seconds, number of rounds).
+    """
     for run in runners:
         run()
     best = [float("inf")] * len(runners)
-    for _ in range(repeats):
+    rounds, began = 0, time.perf_counter()
+    while rounds < repeats or time.perf_counter() - began < min_seconds:
         for k, run in enumerate(runners):
             start = time.perf_counter()
             run()
             best[k] = min(best[k], time.perf_counter() - start)
-    return best
+        rounds += 1
+    return best, rounds
 
 
 def main(argv=None):
@@ -138,10 +148,12 @@ def main(argv=None):
     import torch
 
     torch.set_num_threads(args.threads)
-    shapes, repeats = (QUICK_SHAPES, 2) if args.quick else (SHAPES, args.repeats)
+    shapes, repeats, min_seconds = (QUICK_SHAPES, 2, 0.0) if args.quick else (SHAPES, args.repeats, args.min_seconds)
     rows = []
-    print(f"fast NumPy GRU vs torch.nn.GRU, forward + backward, {args.threads} thread(s), best of {repeats}")
-    print(f"{'T':>4} {'N':>4} {'D':>4} {'H':>4} {'dtype':>8} {'NumPy ms':>9} {'torch ms':>9} {'NumPy/torch':>12}")
+    print(f"fast NumPy GRU vs torch.nn.GRU, forward + backward, {args.threads} thread(s), "
+          f"best of at least {repeats} interleaved runs and {min_seconds:g} s")
+    print(f"{'T':>4} {'N':>4} {'D':>4} {'H':>4} {'dtype':>8} {'NumPy ms':>9} {'torch ms':>9} {'runs':>5} "
+          f"{'NumPy/torch':>12}")
     for T, N, D, H in shapes:
         for dtype in DTYPES:
             problem = make_problem(T, N, D, H, dtype)
@@ -150,15 +162,17 @@ def main(argv=None):
             limit = 1e-3 if dtype == "float32" else 1e-10   # float32: ~1e-7 per op over T steps
             if not error < limit:
                 raise SystemExit(f"NumPy and torch disagree at {(T, N, D, H)} {dtype}: relative error {error:.1e}")
-            numpy_s, torch_s = time_interleaved([numpy_run, torch_run], repeats)
+            (numpy_s, torch_s), rounds = time_interleaved([numpy_run, torch_run], repeats, min_seconds)
             rows.append({"T": T, "N": N, "D": D, "H": H, "dtype": dtype, "numpy_ms": 1e3 * numpy_s,
-                         "torch_ms": 1e3 * torch_s, "ratio": numpy_s / torch_s, "max_rel_error": error})
-            print(f"{T:4d} {N:4d} {D:4d} {H:4d} {dtype:>8} {1e3 * numpy_s:9.2f} {1e3 * torch_s:9.2f} "
+                         "torch_ms": 1e3 * torch_s, "runs": rounds, "ratio": numpy_s / torch_s,
+                         "max_rel_error": error})
+            print(f"{T:4d} {N:4d} {D:4d} {H:4d} {dtype:>8} {1e3 * numpy_s:9.2f} {1e3 * torch_s:9.2f} {rounds:5d} "
                   f"{numpy_s / torch_s:12.2f}")
     result = {
         "benchmark": "bench/gru_numpy_vs_torch.py",
         "what": "fast NumPy GRU (gatedrnn.fast_gru) vs torch.nn.GRU, forward + backward, CPU",
-        "threads": args.threads, "repeats": repeats, "statistic": "minimum over interleaved runs",
+        "threads": args.threads, "repeats": repeats, "min_seconds": min_seconds,
+        "statistic": "minimum over interleaved runs",
         "quick": args.quick,
         "date": time.strftime("%Y-%m-%d"), "cpu": cpu_model(), "machine": platform.machine(),
         "python": platform.python_version(), "numpy": np.__version__, "torch": torch.__version__,

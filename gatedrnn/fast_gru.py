@@ -51,16 +51,16 @@ def fast_gru_forward(x, h0, Wx, Wh, bx, bh):
     states[0] = h0
     gates = np.empty((T, N, 2 * H), dtype=dtype)                         # r | z of every step
     cand = np.empty((T, N, H), dtype=dtype)                              # n of every step
-    rec_n = np.empty((T, N, H), dtype=dtype)                             # h_{t-1} Wh_n + bh_n
+    recs = np.empty((T, N, 3 * H), dtype=dtype)                          # h_{t-1} Wh + bh of every step
     for t in range(T):
-        rec = states[t] @ Wh                                             # (N, 3H): the one recurrent GEMM
+        rec = recs[t]                                                    # (N, 3H)
+        np.matmul(states[t], Wh, out=rec)                                # the one recurrent GEMM
         rec += bh
         g = gates[t]                                                     # (N, 2H)
         np.add(proj[t, :, :2 * H], rec[:, :2 * H], out=g)
         _sigmoid_inplace(g)
-        rec_n[t] = rec[:, 2 * H:]
         c = cand[t]                                                      # (N, H)
-        np.multiply(g[:, :H], rec_n[t], out=c)                           # r * (h Wh_n + bh_n)
+        np.multiply(g[:, :H], rec[:, 2 * H:], out=c)                     # r * (h Wh_n + bh_n)
         c += proj[t, :, 2 * H:]
         np.tanh(c, out=c)
         s = states[t + 1]                                                # (N, H)
@@ -68,7 +68,7 @@ def fast_gru_forward(x, h0, Wx, Wh, bx, bh):
         s *= g[:, H:]
         s += c
     h = states[1:].transpose(1, 0, 2).copy()                             # (N, T, H)
-    return h, (x_tm, states, gates, cand, rec_n, Wx, Wh)
+    return h, (x_tm, states, gates, cand, recs, Wx, Wh)
 
 
 def fast_gru_backward(dh, cache):
@@ -81,7 +81,7 @@ def fast_gru_backward(dh, cache):
     Returns (dx, dh0, dWx, dWh, dbx, dbh) of shapes (N, T, D), (N, H), (D, 3H), (H, 3H),
     (3H,), (3H,).
     """
-    x_tm, states, gates, cand, rec_n, Wx, Wh = cache
+    x_tm, states, gates, cand, recs, Wx, Wh = cache
     T, N, D = x_tm.shape
     H = states.shape[2]
     dtype = states.dtype
@@ -89,10 +89,11 @@ def fast_gru_backward(dh, cache):
     d_proj = np.empty((T, N, 3 * H), dtype=dtype)   # gradient of x_t Wx + bx, every step
     d_rec = np.empty((T, N, 3 * H), dtype=dtype)    # gradient of h_{t-1} Wh + bh, every step
     carry = np.zeros((N, H), dtype=dtype)           # gradient reaching h_t from step t+1
+    g_h = np.empty((N, H), dtype=dtype)             # total gradient reaching h_t
     tmp = np.empty((N, H), dtype=dtype)
     Wh_T = np.ascontiguousarray(Wh.T)               # (3H, H)
     for t in range(T - 1, -1, -1):
-        g_h = dh_tm[t] + carry                                           # (N, H) total dL/dh_t
+        np.add(dh_tm[t], carry, out=g_h)                                 # (N, H) total dL/dh_t
         r, z = gates[t, :, :H], gates[t, :, H:]
         c, prev = cand[t], states[t]
         dp = d_proj[t]
@@ -108,15 +109,16 @@ def fast_gru_backward(dh, cache):
         d_upd *= z
         d_upd *= tmp                                                     # tmp is 1 - z
         d_rst = dp[:, :H]                                                # dL/d(pre-activation of r)
-        np.multiply(d_cand, rec_n[t], out=d_rst)
+        np.multiply(d_cand, recs[t, :, 2 * H:], out=d_rst)
         d_rst *= r
         np.subtract(1.0, r, out=tmp)
         d_rst *= tmp
         dr = d_rec[t]
         dr[:, :2 * H] = dp[:, :2 * H]
         np.multiply(d_cand, r, out=dr[:, 2 * H:])
-        carry = dr @ Wh_T                                                # (N, H): the one GEMM per step
-        carry += g_h * z                                                 # the direct path through z * h
+        np.matmul(dr, Wh_T, out=carry)                                   # (N, H): the one GEMM per step
+        np.multiply(g_h, z, out=tmp)                                     # the direct path through z * h
+        carry += tmp
     flat_proj = d_proj.reshape(T * N, 3 * H)
     flat_rec = d_rec.reshape(T * N, 3 * H)
     dWx = x_tm.reshape(T * N, D).T @ flat_proj                           # (D, 3H), one GEMM over T*N
