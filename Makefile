@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 MATHJAX_VERSION ?= 3.2.2
 
-.PHONY: help install system-packages book instructor-book browser linkcheck test pytest release check-release serve clean lock vendor-mathjax
+.PHONY: help install system-packages book instructor-book browser linkcheck test pytest release check-release serve clean lock vendor-mathjax bench
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every chapter)"
@@ -16,6 +16,7 @@ help:
 	@echo "make instructor-book  build the instructor edition (with the solutions) into _build/instructor/html"
 	@echo "make linkcheck        check the external links of the book (needs the network; not part of make test)"
 	@echo "make release  regenerate the released exercise notebooks with nbgrader"
+	@echo "make bench    run every benchmark in bench/ (results in bench/results/, shown by the book)"
 	@echo "make serve    serve the built book on http://localhost:8000"
 	@echo "make clean    remove build outputs (keeps .venv)"
 
@@ -79,6 +80,14 @@ pytest: $(STAMP)
 release: $(STAMP)
 	mkdir -p _build
 	for a in $(ASSIGNMENTS); do PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbgrader generate_assignment $$a --force --db sqlite:///$(CURDIR)/_build/release-gradebook.db || exit 1; done
+
+# Every bench/*.py script, one after the other; each writes its results under bench/results/.
+BENCHMARKS := $(wildcard bench/*.py)
+# The book executes chapters only when their code changes; drop the cache so that the next
+# `make book` shows the new results.
+bench: $(STAMP)
+	for b in $(BENCHMARKS); do $(BIN)/python $$b || exit 1; done
+	rm -rf _build/.jupyter_cache
 
 serve:
 	$(BIN)/python -m http.server --directory _build/html 8000

@@ -8,9 +8,12 @@ Modules:
     gates      -- packed gate blocks: converting between the gate orders libraries use
     testing    -- learner-facing checks with messages that say what was expected and found
     plotting   -- the figure style every chapter uses
+    gru_variants -- the GRU variants (reset before/after, update convention, packing) and misconceptions
+    fast_gru   -- a GEMM-batched NumPy GRU, forward and backward (the performance chapter, bench/)
 
 Notation follows the book's notation page: N batch, T time steps, D input
 features, H hidden units; batch-major arrays; weights multiply on the right.
 """
 
-__all__ = ["experiments", "gates", "gradcheck", "plotting", "reference", "shapes", "testing"]
+__all__ = ["experiments", "fast_gru", "gates", "gradcheck", "gru_variants", "plotting", "reference", "shapes",
+           "testing"]

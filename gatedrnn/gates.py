@@ -1,14 +1,18 @@
 """Packed gate blocks, and converting them between the orders that libraries use.
 
-A gated cell packs the weights of its G gates side by side: Wx (D, G*H), Wh (H, G*H),
-b (G*H,), block k holding columns k*H:(k+1)*H. Which gate sits in which block is a
-convention, and libraries disagree. An order is written as a string of one letter per
-block; for the LSTM the letters are i (input gate), f (forget gate), g (cell candidate,
-the tanh block; Keras and ONNX call it c, TensorFlow 1 j) and o (output gate).
+A gated cell packs the weights of its G gates side by side along the last axis:
+Wx (D, G*H), Wh (H, G*H), b (G*H,), block k holding columns k*H:(k+1)*H. Which gate sits in
+which block is a convention, and libraries disagree. An order is written as a string of one
+letter per block. For the LSTM the letters are i (input gate), f (forget gate), g (cell
+candidate, the tanh block; Keras and ONNX call it c, TensorFlow 1 j) and o (output gate);
+for the GRU r (reset), z (update) and n (candidate): r|z|n in PyTorch and cuDNN, z|r|n in
+Keras and ONNX.
 
-    reorder_gates(W, "ifog", "ifgo")   # cs231n's packing -> the course's (PyTorch's)
+    reorder_gates(W, "ifog", "ifgo")   # cs231n's LSTM packing -> the course's (PyTorch's)
+    reorder_gates(W, "zrn", "rzn")     # Keras's GRU packing -> the course's
 
-The chapter "The gate-order zoo" (chapters/02_lstm/06_gate_order) lists the sources.
+The chapters "The gate-order zoo" (chapters/02_lstm/06_gate_order) and "The many GRUs"
+(chapters/03_gru/04_many_grus) list the sources.
 """
 
 import numpy as np

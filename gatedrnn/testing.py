@@ -223,6 +223,22 @@ def checking(function_name):
     print(f"\u2713 {function_name}: all {checks.count} checks passed.")
 
 
+@contextmanager
+def ungraded_checking(function_name):
+    """Like `checking`, for an ungraded extension: a failed check is printed, not raised.
+
+    The cell then never shows as an error, so a notebook with an unfinished extension runs
+    to the end and loses nothing; the printed line says what passed or what was wrong.
+    """
+    checks = FunctionChecks(function_name)
+    try:
+        yield checks
+    except CheckFailed as failure:
+        print(f"\u2717 {failure} (ungraded extension: no points)")
+    else:
+        print(f"\u2713 {function_name}: all {checks.count} checks passed (ungraded extension: no points).")
+
+
 def random_arrays(rng, shapes, dtype=np.float64, scale=0.5):
     """Standard-normal arrays times `scale`, one per shape, in the given dtype.
 

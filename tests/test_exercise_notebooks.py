@@ -4,6 +4,7 @@
   grade_id is the function's name, and its signature is exactly SPEC.md's;
 - each function has one locked, autograded test cell "test_<name>" with visible tests
   and a hidden-tests block; backward passes are worth more than forward passes;
+- an ungraded extension (EXTENSIONS) has a solution cell but no grade cell and no points;
 - the notebook has no outputs and runs on the python3 kernel.
 """
 
@@ -28,6 +29,18 @@ SPEC_SIGNATURES = {
         "lstm_forward": ["x", "h0", "c0", "Wx", "Wh", "b"],
         "lstm_backward": ["dh", "cache"],
     },
+    "gru": {
+        "gru_step_forward": ["x", "h_prev", "Wx", "Wh", "bx", "bh"],
+        "gru_step_backward": ["dh_next", "cache"],
+        "gru_forward": ["x", "h0", "Wx", "Wh", "bx", "bh"],
+        "gru_backward": ["dh", "cache"],
+    },
+}
+
+# Ungraded extensions: solution cells (stripped in the release like the others) with no test
+# cell and no points; their check cells print a result instead of failing.
+EXTENSIONS = {
+    "gru": {"gru_step_forward_reset_before": ["x", "h_prev", "Wx", "Wh", "bx", "bh"]},
 }
 
 
@@ -54,7 +67,16 @@ def test_solution_cells_define_one_spec_function_each(assignment):
         assert ast.get_docstring(functions[0]), f"{meta['grade_id']} needs a docstring with shapes"
         assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
         found[functions[0].name] = [arg.arg for arg in functions[0].args.args]
-    assert found == SPEC_SIGNATURES[name]
+    assert found == {**SPEC_SIGNATURES[name], **EXTENSIONS.get(name, {})}
+
+
+def test_extensions_carry_no_points(assignment):
+    name, notebook = assignment
+    graded = {f.name for f in graded_functions(notebook)}
+    assert not graded & set(EXTENSIONS.get(name, {}))
+    for cell in notebook.cells:
+        assert not (nbgrader_meta(cell).get("grade") and not nbgrader_meta(cell).get("points")), \
+            "a grade cell with 0 points"
 
 
 def test_each_function_has_one_locked_graded_test_cell_with_hidden_tests(assignment):
