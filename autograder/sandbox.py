@@ -148,7 +148,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         if not pairs:
             return []
         cells = [c.source for c in nb.cells if c.cell_type == "code" and not utils.is_grade(c)]
-        failures = verify(cells, pairs, self.uid)
+        failures = verify(cells, pairs, self.uid, call_seconds=self.cell_timeout)
         overturned = []
         for cell in nb.cells:
             function = tested_function(cell)

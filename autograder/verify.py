@@ -56,8 +56,9 @@ class ProbeError(Exception):
 class ProbeSession:
     """The learner's cells, running in a bare sandbox; call their functions with NumPy arrays."""
 
-    def __init__(self, cells, uid, memory_mb=2048, seconds=120):
-        self.deadline = time.monotonic() + seconds
+    def __init__(self, cells, uid, call_seconds=120, memory_mb=2048):
+        self.call_seconds = call_seconds
+        self.deadline = time.monotonic() + call_seconds  # for running the cells; each call gets its own
         python = os.path.realpath(sys.base_prefix)
         numpy_dir = Path(np.__file__).parent
         command = ["bwrap", *isolated_system([python, "/pylib/numpy"])]
@@ -97,7 +98,7 @@ class ProbeSession:
         chunks, remaining = [], size
         while remaining:
             if not self.selector.select(timeout=max(0.0, self.deadline - time.monotonic())):
-                raise ProbeError("no answer in time (an endless loop?)")
+                raise ProbeError(f"no answer within {self.call_seconds} s (an endless loop?)")
             chunk = os.read(self.process.stdout.fileno(), min(remaining, 1 << 20))
             if not chunk:
                 raise ProbeError("the sandbox stopped (the code exited, crashed or ran out of memory)")
@@ -118,6 +119,7 @@ class ProbeSession:
             else:
                 arrays[f"a{len(arrays)}"] = np.asarray(arg)
                 described.append({"array": f"a{len(arrays) - 1}"})
+        self.deadline = time.monotonic() + self.call_seconds
         self._send({"call": name, "args": described}, arrays)
         (size,) = struct.unpack("<Q", self._read_exactly(8))
         if size > MAX_MESSAGE_BYTES:
@@ -146,35 +148,42 @@ def _draw(rng, layouts, sizes):
 
 
 def check_pair(session, pair, rng):
-    """{function name: '' or why it failed} for one CachedPair, on two fresh cases."""
+    """{function name: '' or why it failed} for one CachedPair, on two fresh cases.
+
+    A ProbeError (the sandbox hung or died) propagates: the caller restarts the sandbox.
+    """
     failures = {pair.forward: "", pair.backward: ""}
     cases = [dict.fromkeys("NTDH", 1), {letter: int(rng.integers(1, 6)) for letter in "NTDH"}]
     for sizes in cases:
         inputs, upstreams = _draw(rng, pair.inputs, sizes), _draw(rng, pair.upstreams, sizes)
         expected_outputs, expected_gradients = pair.reference(inputs, upstreams)
         case = ", ".join(f"{k}={v}" for k, v in sizes.items() if any(k in d for d in pair.inputs.values()))
-        for function, run in [(pair.forward, "forward"), (pair.backward, "backward")]:
-            if failures[function]:
-                continue
-            checks = FunctionChecks(function)
-            try:
-                results = session.call(pair.forward, list(inputs.values()))
-                if len(results) != len(pair.outputs) + 1:
-                    raise CheckFailed(f"{pair.forward} returned {len(results)} items, expected "
-                                      f"{len(pair.outputs) + 1}")
-                if run == "forward":
-                    for name, found in zip(pair.outputs, results):
-                        checks.close(f"{name} ({case})", _array(found, name), expected_outputs[name], TOL_FLOAT64)
-                else:
-                    grads = session.call(pair.backward, list(upstreams.values()) + [results[-1]])
-                    if len(grads) != len(pair.gradients):
-                        raise CheckFailed(f"{pair.backward} returned {len(grads)} items, "
-                                          f"expected {len(pair.gradients)}")
-                    for name, found in zip(pair.gradients, grads):
-                        checks.close(f"{name} ({case})", _array(found, name), expected_gradients[name], TOL_FLOAT64)
-            except (CheckFailed, RuntimeError) as error:
-                failures[function] = str(error).removeprefix(f"{function}: ")
+        for function in (pair.forward, pair.backward):
+            if not failures[function]:
+                failures[function] = _check_one(session, pair, function, inputs, upstreams,
+                                                expected_outputs, expected_gradients, case)
     return failures
+
+
+def _check_one(session, pair, function, inputs, upstreams, expected_outputs, expected_gradients, case):
+    """'' or why `function` (the pair's forward or backward) fails on one case."""
+    checks = FunctionChecks(function)
+    try:
+        results = session.call(pair.forward, list(inputs.values()))
+        if len(results) != len(pair.outputs) + 1:
+            raise CheckFailed(f"{pair.forward} returned {len(results)} items, expected {len(pair.outputs) + 1}")
+        if function == pair.forward:
+            for name, found in zip(pair.outputs, results):
+                checks.close(f"{name} ({case})", _array(found, name), expected_outputs[name], TOL_FLOAT64)
+            return ""
+        grads = session.call(pair.backward, list(upstreams.values()) + [results[-1]])
+        if len(grads) != len(pair.gradients):
+            raise CheckFailed(f"{pair.backward} returned {len(grads)} items, expected {len(pair.gradients)}")
+        for name, found in zip(pair.gradients, grads):
+            checks.close(f"{name} ({case})", _array(found, name), expected_gradients[name], TOL_FLOAT64)
+        return ""
+    except (CheckFailed, RuntimeError) as error:
+        return str(error).removeprefix(f"{function}: ")
 
 
 def _array(found, name):
@@ -183,26 +192,25 @@ def _array(found, name):
     return found
 
 
-def verify(cells, pairs, uid, seed=None):
-    """Run every pair's check on the learner's cells in one probe sandbox.
+def verify(cells, pairs, uid, call_seconds=120, seed=None):
+    """Run every pair's check on the learner's cells in a probe sandbox.
 
-    Returns {function name: '' if it passed, else the reason}. If the sandbox itself fails
-    (the code exits, loops or crashes on import), every function fails with that reason.
+    Returns {function name: '' if it passed, else the reason}. If the sandbox hangs or dies
+    during a pair (an endless loop, os._exit, a crash), that pair's functions not yet decided
+    fail with the reason, and a fresh sandbox checks the next pair.
     """
     if shutil.which("bwrap") is None:
         raise RuntimeError("the independent check needs bubblewrap")
     rng = np.random.default_rng(seed)
-    session = ProbeSession(cells, uid)
     failures = {}
-    try:
-        for pair in pairs:
+    for pair in pairs:
+        session = ProbeSession(cells, uid, call_seconds)
+        try:
             failures.update(check_pair(session, pair, rng))
-    except ProbeError as error:
-        for pair in pairs:
-            for function in (pair.forward, pair.backward):
-                failures[function] = failures.get(function) or str(error)
-    finally:
-        session.close()
+        except ProbeError as error:
+            failures.update({pair.forward: str(error), pair.backward: str(error)})
+        finally:
+            session.close()
     return failures
 
 
@@ -232,6 +240,18 @@ def _lstm(i, u):
     return {"h": h}, grads
 
 
+def _gru_step(i, u):
+    from gatedrnn.reference import gru_step_reference
+    h_next, grads = gru_step_reference(*i.values(), u["dh_next"])
+    return {"h_next": h_next}, grads
+
+
+def _gru(i, u):
+    from gatedrnn.reference import gru_reference
+    h, grads = gru_reference(*i.values(), u["dh"])
+    return {"h": h}, grads
+
+
 ASSIGNMENT_PAIRS = {
     "rnn": [
         CachedPair("rnn_step_forward", "rnn_step_backward",
@@ -249,5 +269,13 @@ ASSIGNMENT_PAIRS = {
         CachedPair("lstm_forward", "lstm_backward",
                    {"x": "N T D", "h0": "N H", "c0": "N H", "Wx": "D 4H", "Wh": "H 4H", "b": "4H"}, ("h",),
                    {"dh": "N T H"}, ("dx", "dh0", "dc0", "dWx", "dWh", "db"), _lstm),
+    ],
+    "gru": [
+        CachedPair("gru_step_forward", "gru_step_backward",
+                   {"x": "N D", "h_prev": "N H", "Wx": "D 3H", "Wh": "H 3H", "bx": "3H", "bh": "3H"}, ("h_next",),
+                   {"dh_next": "N H"}, ("dx", "dh_prev", "dWx", "dWh", "dbx", "dbh"), _gru_step),
+        CachedPair("gru_forward", "gru_backward",
+                   {"x": "N T D", "h0": "N H", "Wx": "D 3H", "Wh": "H 3H", "bx": "3H", "bh": "3H"}, ("h",),
+                   {"dh": "N T H"}, ("dx", "dh0", "dWx", "dWh", "dbx", "dbh"), _gru),
     ],
 }
