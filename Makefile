@@ -20,17 +20,16 @@ help:
 	@echo "make serve    serve the built book on http://localhost:8000"
 	@echo "make clean    remove build outputs (keeps .venv)"
 
-# Debian packages the course needs: bubblewrap sandboxes each submission when grading.
-SYSTEM_PACKAGES := bubblewrap
-SYSTEM_COMMANDS := bwrap
+# Debian packages the course needs: bubblewrap sandboxes each submission when grading;
+# postgresql is the server the test suite starts to test a PostgreSQL gradebook.
+SYSTEM_PACKAGES := bubblewrap postgresql
 
 install: $(STAMP)
 
 system-packages:
-	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
-	if [ -n "$$missing" ]; then \
+	@if ! dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
-	  else echo "warning: missing$$missing; install as root: apt-get install $(SYSTEM_PACKAGES)"; fi; fi
+	  else echo "warning: as root, run: apt-get install $(SYSTEM_PACKAGES) (grading needs bubblewrap)"; fi; fi
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(MAKE) --no-print-directory system-packages
@@ -42,8 +41,12 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	touch $(STAMP)
 
 # -W: warnings are errors; -n: nitpicky cross-references; --keep-going: report them all.
+# Sphinx rewrites only changed pages; after a change to the table of contents or the config,
+# every page's navigation may change, so then write them all (the execution cache still holds).
+BOOK_ALL = $(shell [ _build/html/index.html -nt _toc.yml ] && [ _build/html/index.html -nt _config.yml ] || echo --all)
+
 book: $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going $(BOOK_ALL)
 
 # The instructor edition: the same book plus the solution notebooks, marked as such on every
 # page. Its _config.yml and _toc.yml are generated from the repository's (one source of truth)

@@ -14,6 +14,7 @@ REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
 RELEASED = REPO / "chapters" / "exercises"
 TEST_PREFIX = "test_"
+COURSE_ID = "gated-rnn-course"  # nbgrader keys the gradebook's rows by it (PostgreSQL enforces the key)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import nbformat
 
-from .assignments import REPO, graded_functions, source_notebook
+from .assignments import COURSE_ID, REPO, graded_functions, source_notebook
+from .isolation import kill_user_processes
 from .report import learner_misconceptions, write_report
 from .sandbox import DEFAULT_LIMITS, SANDBOX_UID_BASE
 
@@ -154,7 +155,7 @@ class ClassGrader:
     def read_gradebook(self, student_id):
         from nbgrader.api import Gradebook
 
-        with Gradebook(self.db_url) as gradebook:
+        with Gradebook(self.db_url, course_id=COURSE_ID) as gradebook:
             notebook = gradebook.find_submission_notebook(self.assignment, self.assignment, student_id)
             scores = {grade.name: grade.score for grade in notebook.grades}
             total = gradebook.find_submission(self.assignment, student_id).score
@@ -239,6 +240,8 @@ class ClassGrader:
                 left = elapsed / finished * (len(todo) - finished)
                 progress(f"[{len(results)}/{len(students)}] {result.student_id}: {result.score:g}/{self.max_score:g} "
                          f"{result.status} ({seconds:.1f} s) | elapsed {_clock(elapsed)}, about {_clock(left)} left")
+        for slot in range(jobs):  # nothing a submission started outlives the run
+            kill_user_processes(SANDBOX_UID_BASE + slot)
         self.write_csv(sorted(results, key=lambda r: r.student_id))
         report = write_report(self, results)
         progress(f"Graded {len(todo)} submissions of {self.assignment} in "

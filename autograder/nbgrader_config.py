@@ -15,8 +15,11 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
+from autograder.assignments import COURSE_ID  # noqa: E402
+
 c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
 
+c.CourseDirectory.course_id = COURSE_ID
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "chapters/exercises"
 

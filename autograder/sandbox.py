@@ -34,7 +34,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
 from .assignments import REPO
-from .isolation import isolated_system
+from .isolation import isolated_system, kill_user_processes
 from .outcomes import error_of, tested_function
 from .verify import ASSIGNMENT_PAIRS, verify
 
@@ -113,6 +113,7 @@ class SandboxedExecute(NbGraderPreprocessor):
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait()
                     events.append(f"the notebook ran longer than {self.wall_seconds} s in all and was stopped")
+                kill_user_processes(self.uid)  # a fork bomb's last processes, if any
             out_path, events_path = os.path.join(io_dir, "out.ipynb"), os.path.join(io_dir, "events.json")
             if os.path.exists(out_path):
                 executed = nbformat.read(out_path, as_version=4)

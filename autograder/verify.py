@@ -27,7 +27,7 @@ import numpy as np
 
 from gatedrnn.testing import TOL_FLOAT64, CheckFailed, FunctionChecks
 
-from .isolation import isolated_system
+from .isolation import isolated_system, kill_user_processes
 
 PROBE = Path(__file__).with_name("probe.py")
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -57,6 +57,7 @@ class ProbeSession:
     """The learner's cells, running in a bare sandbox; call their functions with NumPy arrays."""
 
     def __init__(self, cells, uid, call_seconds=120, memory_mb=2048):
+        self.uid = uid
         self.call_seconds = call_seconds
         self.deadline = time.monotonic() + call_seconds  # for running the cells; each call gets its own
         python = os.path.realpath(sys.base_prefix)
@@ -83,6 +84,7 @@ class ProbeSession:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+        kill_user_processes(self.uid)
 
     def _send(self, meta, arrays=None):
         buffer = io.BytesIO()
@@ -147,24 +149,6 @@ def _draw(rng, layouts, sizes):
     return arrays
 
 
-def check_pair(session, pair, rng):
-    """{function name: '' or why it failed} for one CachedPair, on two fresh cases.
-
-    A ProbeError (the sandbox hung or died) propagates: the caller restarts the sandbox.
-    """
-    failures = {pair.forward: "", pair.backward: ""}
-    cases = [dict.fromkeys("NTDH", 1), {letter: int(rng.integers(1, 6)) for letter in "NTDH"}]
-    for sizes in cases:
-        inputs, upstreams = _draw(rng, pair.inputs, sizes), _draw(rng, pair.upstreams, sizes)
-        expected_outputs, expected_gradients = pair.reference(inputs, upstreams)
-        case = ", ".join(f"{k}={v}" for k, v in sizes.items() if any(k in d for d in pair.inputs.values()))
-        for function in (pair.forward, pair.backward):
-            if not failures[function]:
-                failures[function] = _check_one(session, pair, function, inputs, upstreams,
-                                                expected_outputs, expected_gradients, case)
-    return failures
-
-
 def _check_one(session, pair, function, inputs, upstreams, expected_outputs, expected_gradients, case):
     """'' or why `function` (the pair's forward or backward) fails on one case."""
     checks = FunctionChecks(function)
@@ -193,23 +177,37 @@ def _array(found, name):
 
 
 def verify(cells, pairs, uid, call_seconds=120, seed=None):
-    """Run every pair's check on the learner's cells in a probe sandbox.
+    """Check every pair's functions on the learner's cells in a probe sandbox, two cases each.
 
     Returns {function name: '' if it passed, else the reason}. If the sandbox hangs or dies
-    during a pair (an endless loop, os._exit, a crash), that pair's functions not yet decided
-    fail with the reason, and a fresh sandbox checks the next pair.
+    while a function is checked (an endless loop, os._exit, a crash), that function fails
+    with the reason and a fresh sandbox checks the others.
     """
     if shutil.which("bwrap") is None:
         raise RuntimeError("the independent check needs bubblewrap")
     rng = np.random.default_rng(seed)
     failures = {}
-    for pair in pairs:
-        session = ProbeSession(cells, uid, call_seconds)
-        try:
-            failures.update(check_pair(session, pair, rng))
-        except ProbeError as error:
-            failures.update({pair.forward: str(error), pair.backward: str(error)})
-        finally:
+    session = None
+    try:
+        for pair in pairs:
+            failures.update({pair.forward: "", pair.backward: ""})
+            cases = [dict.fromkeys("NTDH", 1), {letter: int(rng.integers(1, 6)) for letter in "NTDH"}]
+            for sizes in cases:
+                inputs, upstreams = _draw(rng, pair.inputs, sizes), _draw(rng, pair.upstreams, sizes)
+                expected = pair.reference(inputs, upstreams)
+                case = ", ".join(f"{k}={v}" for k, v in sizes.items() if any(k in d for d in pair.inputs.values()))
+                for function in (pair.forward, pair.backward):
+                    if failures[function]:
+                        continue
+                    session = session or ProbeSession(cells, uid, call_seconds)
+                    try:
+                        failures[function] = _check_one(session, pair, function, inputs, upstreams, *expected, case)
+                    except ProbeError as error:
+                        failures[function] = str(error)
+                        session.close()
+                        session = None
+    finally:
+        if session is not None:
             session.close()
     return failures
 
