@@ -28,9 +28,9 @@ from pathlib import Path
 import nbformat
 
 from .assignments import COURSE_ID, REPO, graded_functions, source_notebook
-from .isolation import kill_user_processes
+from .isolation import SandboxUsers
 from .report import learner_misconceptions, write_report
-from .sandbox import DEFAULT_LIMITS, SANDBOX_UID_BASE
+from .sandbox import DEFAULT_LIMITS
 
 CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "misconceptions"]
 
@@ -116,17 +116,17 @@ class ClassGrader:
     def feedback_path(self, student_id):
         return self.out_dir / "feedback" / student_id / self.assignment / f"{self.assignment}.html"
 
-    def grade(self, student_id, slot=0):
+    def grade(self, student_id, uid=None):
         """Autograde one submission and generate its feedback; never raises for a bad submission.
 
-        slot: the parallel job running it (0 .. jobs-1); each has its own sandbox user.
+        uid: the sandbox user of the parallel job running it (see isolation.SandboxUsers).
         """
         problem = unreadable_reason(self.submission_path(student_id), self.assignment)
         if problem:
             return self.failed(student_id, problem)
         log_path = self.out_dir / "logs" / f"{student_id}.log"
         with open(log_path, "w") as log:
-            sandbox_user = [f"--SandboxedExecute.uid={SANDBOX_UID_BASE + slot}"] if self.sandbox else []
+            sandbox_user = [f"--SandboxedExecute.uid={uid}"] if self.sandbox and uid is not None else []
             autograde = self.nbgrader("autograde", self.assignment, "--student", student_id, "--force",
                                       *sandbox_user, log=log)
             if autograde.returncode != 0:
@@ -219,20 +219,22 @@ class ClassGrader:
         if results:
             progress(f"Resuming: {len(results)} submissions already graded, {len(todo)} to grade.")
         started = time.monotonic()
-        free_slots = queue.SimpleQueue()
-        for slot in range(jobs):
-            free_slots.put(slot)
+        users = SandboxUsers(jobs if self.sandbox else 0)
+        free_uids = queue.SimpleQueue()
+        for uid in users.uids or [None] * jobs:
+            free_uids.put(uid)
 
         def grade_timed(student_id):
-            slot = free_slots.get()
+            uid = free_uids.get()
             began = time.monotonic()
             try:
-                return self.grade(student_id, slot), time.monotonic() - began
+                return self.grade(student_id, uid), time.monotonic() - began
             finally:
-                free_slots.put(slot)
+                free_uids.put(uid)
 
         # Each grading is nbgrader subprocesses, so threads are enough to run them side by side.
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pool = ThreadPoolExecutor(max_workers=jobs)
+        try:
             for finished, (result, seconds) in enumerate(pool.map(grade_timed, todo), 1):
                 results.append(result)
                 self.write_csv(results)
@@ -240,8 +242,9 @@ class ClassGrader:
                 left = elapsed / finished * (len(todo) - finished)
                 progress(f"[{len(results)}/{len(students)}] {result.student_id}: {result.score:g}/{self.max_score:g} "
                          f"{result.status} ({seconds:.1f} s) | elapsed {_clock(elapsed)}, about {_clock(left)} left")
-        for slot in range(jobs):  # nothing a submission started outlives the run
-            kill_user_processes(SANDBOX_UID_BASE + slot)
+        finally:
+            pool.shutdown(wait=True)
+            users.release()  # nothing a submission started outlives the run
         self.write_csv(sorted(results, key=lambda r: r.student_id))
         report = write_report(self, results)
         progress(f"Graded {len(todo)} submissions of {self.assignment} in "

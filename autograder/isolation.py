@@ -1,6 +1,7 @@
 """bwrap arguments shared by the course's two sandboxes (sandbox.py runs the notebook,
 verify.py runs the independent check): fresh namespaces and a read-only system."""
 
+import fcntl
 import os
 import signal
 import time
@@ -59,3 +60,43 @@ def _real_uid(pid):
     except (OSError, ValueError):
         pass
     return None
+
+
+SANDBOX_UIDS = range(61000, 62000)  # the user ids sandboxed kernels run as; no one else's
+UID_LOCKS = "/tmp/autograder-sandbox-uids"
+
+
+class SandboxUsers:
+    """User ids reserved for this grading run, one per parallel job.
+
+    Each id is locked (flock on a file named after it) for as long as this object lives, so
+    two grading runs on one machine never share an id: sharing one would make them share
+    its process limit, and each would kill the other's processes at the end. A lock dies
+    with its process, so a crashed run frees its ids; processes it left behind are killed
+    when an id is taken again.
+    """
+
+    def __init__(self, count):
+        os.makedirs(UID_LOCKS, exist_ok=True)
+        self._locks = []
+        for uid in SANDBOX_UIDS:
+            if len(self._locks) == count:
+                break
+            handle = open(os.path.join(UID_LOCKS, str(uid)), "w")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            kill_user_processes(uid)  # left over by a run that crashed
+            self._locks.append((uid, handle))
+        if len(self._locks) < count:
+            raise RuntimeError(f"no {count} free sandbox user ids in {SANDBOX_UIDS.start}-{SANDBOX_UIDS.stop - 1}")
+        self.uids = [uid for uid, _ in self._locks]
+
+    def release(self):
+        """Kill whatever runs as these ids, then free them."""
+        for uid, handle in self._locks:
+            kill_user_processes(uid)
+            handle.close()
+        self._locks = []

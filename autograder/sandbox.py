@@ -34,7 +34,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
 from .assignments import REPO
-from .isolation import isolated_system, kill_user_processes
+from .isolation import SANDBOX_UIDS, isolated_system, kill_user_processes
 from .outcomes import error_of, tested_function
 from .verify import ASSIGNMENT_PAIRS, verify
 
@@ -49,7 +49,6 @@ DEFAULT_LIMITS = {
     "scratch_mb": 256,  # the kernel's writable tmpfs
     "output_kb": 1024,  # cell output kept in all
 }
-SANDBOX_UID_BASE = 61000  # kernel users are SANDBOX_UID_BASE + job slot
 
 
 def sandbox_problem():
@@ -92,7 +91,8 @@ class SandboxedExecute(NbGraderPreprocessor):
     file_mb = Integer(DEFAULT_LIMITS["file_mb"]).tag(config=True)
     scratch_mb = Integer(DEFAULT_LIMITS["scratch_mb"]).tag(config=True)
     output_kb = Integer(DEFAULT_LIMITS["output_kb"]).tag(config=True)
-    uid = Integer(SANDBOX_UID_BASE, help="the kernel's user id (one per parallel job)").tag(config=True)
+    uid = Integer(SANDBOX_UIDS.start, help="the kernel's user id (one per parallel job, see SandboxUsers)"
+                  ).tag(config=True)
 
     def limits(self):
         return {name: getattr(self, name) for name in DEFAULT_LIMITS}

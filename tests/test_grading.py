@@ -89,3 +89,17 @@ def test_a_stopped_run_keeps_its_grades_and_resumes(tmp_path):
     with open(tmp_path / "out" / "grades.csv") as handle:
         assert {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)} == {
             "a1": 10.0, "a2": 10.0, "a3": 10.0}
+
+
+def test_grading_runs_never_share_a_sandbox_user():
+    from autograder.isolation import SandboxUsers
+
+    first, second = SandboxUsers(2), SandboxUsers(2)
+    try:
+        assert len(set(first.uids + second.uids)) == 4
+    finally:
+        first.release()
+        second.release()
+    again = SandboxUsers(1)  # released ids can be taken again
+    assert again.uids[0] == min(first.uids + second.uids)
+    again.release()

@@ -11,7 +11,8 @@ import nbformat
 import pytest
 
 from autograder.assignments import REPO, source_notebook
-from autograder.sandbox import SANDBOX_UID_BASE, sandbox_problem
+from autograder.isolation import SANDBOX_UIDS
+from autograder.sandbox import sandbox_problem
 from conftest import edit_solution, feedback_text, grade_submissions
 
 pytestmark = pytest.mark.skipif(bool(sandbox_problem()), reason=f"no sandbox here: {sandbox_problem()}")
@@ -119,5 +120,5 @@ def test_sandbox_hides_solutions_network_and_repository(faulty_class):
 
 def test_no_process_outlives_the_grading_run(faulty_class):
     listing = subprocess.run(["ps", "-eo", "uid="], capture_output=True, text=True).stdout.split()
-    sandbox_users = [uid for uid in map(int, listing) if SANDBOX_UID_BASE <= uid < SANDBOX_UID_BASE + 100]
+    sandbox_users = [uid for uid in map(int, listing) if uid in SANDBOX_UIDS]
     assert not sandbox_users
