@@ -1,7 +1,9 @@
 """Every exercise source notebook follows the course's nbgrader conventions and SPEC.md.
 
 - each learner function has its own solution cell that starts with its `def` line, its
-  grade_id is the function's name, and its signature is exactly SPEC.md's;
+  grade_id is the function's name, and its signature is exactly SPEC.md's; a learner class
+  (gru_torch) likewise starts its cell with its `class` line, and its `__init__` and `forward`
+  have exactly SPEC.md's arguments and defaults;
 - each function has one locked, autograded test cell "test_<name>" with visible tests
   and a hidden-tests block; backward passes are worth more than forward passes;
 - an ungraded extension (EXTENSIONS) has a solution cell but no grade cell and no points;
@@ -35,6 +37,12 @@ SPEC_SIGNATURES = {
         "gru_forward": ["x", "h0", "Wx", "Wh", "bx", "bh"],
         "gru_backward": ["dh", "cache"],
     },
+    # Classes: method -> its arguments as written, defaults included.
+    "gru_torch": {
+        "GRUCell": {"__init__": "self, input_size, hidden_size, bias=True", "forward": "self, x, h=None"},
+        "GRU": {"__init__": "self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0",
+                "forward": "self, x, h0=None"},
+    },
 }
 
 # Ungraded extensions: solution cells (stripped in the release like the others) with no test
@@ -61,12 +69,18 @@ def test_solution_cells_define_one_spec_function_each(assignment):
         if not meta.get("solution"):
             continue
         tree = ast.parse(cell.source)
-        assert cell.source.startswith("def "), f"{meta['grade_id']}: a solution cell starts with its def line"
-        functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
-        assert len(functions) == 1 and functions[0].name == meta["grade_id"]
-        assert ast.get_docstring(functions[0]), f"{meta['grade_id']} needs a docstring with shapes"
+        assert cell.source.startswith(("def ", "class ")), \
+            f"{meta['grade_id']}: a solution cell starts with its def or class line"
+        definitions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+        assert len(definitions) == 1 and definitions[0].name == meta["grade_id"]
+        assert ast.get_docstring(definitions[0]), f"{meta['grade_id']} needs a docstring with shapes"
         assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
-        found[functions[0].name] = [arg.arg for arg in functions[0].args.args]
+        if isinstance(definitions[0], ast.ClassDef):
+            assert [ast.unparse(base) for base in definitions[0].bases] == ["torch.nn.Module"]
+            found[definitions[0].name] = {node.name: ast.unparse(node.args) for node in definitions[0].body
+                                          if isinstance(node, ast.FunctionDef)}
+        else:
+            found[definitions[0].name] = [arg.arg for arg in definitions[0].args.args]
     assert found == {**SPEC_SIGNATURES[name], **EXTENSIONS.get(name, {})}
 
 

@@ -1,0 +1,104 @@
+"""The gru_torch solution's GRUCell and GRU against torch.nn.GRUCell / torch.nn.GRU, and its guards.
+
+Tolerances: float64 against torch.nn in float64, both exact up to rounding and summation order:
+1e-12. float32 modules against the float64 reference: 1e-5 (float32 keeps ~7 digits, a few
+steps lose about one more).
+"""
+
+import pytest
+import torch
+
+from conftest import solution_functions
+from gatedrnn.gradcheck import rel_error
+from gatedrnn.torch_testing import builtin_gru_forbidden, builtin_gru_references
+
+TOL64, TOL32 = 1e-12, 1e-5
+
+
+@pytest.fixture(scope="module")
+def solution():
+    return solution_functions("gru_torch")
+
+
+def err(a, b):
+    return rel_error(a.detach().double().numpy(), b.detach().double().numpy())
+
+
+@pytest.mark.parametrize("N,D,H,bias", [(1, 1, 1, True), (3, 5, 4, True), (2, 3, 6, False)])
+def test_cell_matches_torch_both_ways(solution, N, D, H, bias):
+    torch.manual_seed(N + D + H)
+    mine = solution["GRUCell"](D, H, bias=bias).double()
+    reference = torch.nn.GRUCell(D, H, bias=bias).double()
+    assert {k: v.shape for k, v in mine.state_dict().items()} == {k: v.shape for k, v in reference.state_dict().items()}
+    mine.load_state_dict(reference.state_dict())
+    x, h = torch.randn(N, D, dtype=torch.float64, requires_grad=True), torch.randn(N, H, dtype=torch.float64)
+    with builtin_gru_forbidden(calls := []):
+        found = mine(x, h)
+        found_none = mine(x)
+    assert not calls
+    expected = reference(x, h)
+    assert err(found, expected) < TOL64 and err(found_none, reference(x)) < TOL64
+    up = torch.randn(N, H, dtype=torch.float64)
+    grads = torch.autograd.grad((found * up).sum(), [x, *mine.parameters()])
+    wanted = torch.autograd.grad((expected * up).sum(), [x, *reference.parameters()])
+    for g, w in zip(grads, wanted):
+        assert err(g, w) < TOL64
+    reference.load_state_dict(mine.state_dict())  # and back
+
+
+@pytest.mark.parametrize("options", [{}, {"num_layers": 2, "batch_first": True}, {"num_layers": 3, "dropout": 0.4},
+                                     {"bias": False}])
+def test_gru_matches_torch(solution, options):
+    torch.manual_seed(len(options))
+    N, T, D, H = 3, 4, 5, 6
+    mine = solution["GRU"](D, H, **options).double().eval()
+    reference = torch.nn.GRU(D, H, **options).double().eval()
+    assert list(mine.state_dict()) == list(reference.state_dict())
+    reference.load_state_dict(mine.state_dict())
+    x = torch.randn((N, T, D) if options.get("batch_first") else (T, N, D), dtype=torch.float64, requires_grad=True)
+    h0 = torch.randn(reference.num_layers, N, H, dtype=torch.float64, requires_grad=True)
+    with builtin_gru_forbidden(calls := []):
+        out, h_n = mine(x, h0)
+    assert not calls
+    ref_out, ref_h = reference(x, h0)
+    assert err(out, ref_out) < TOL64 and err(h_n, ref_h) < TOL64
+    grads = torch.autograd.grad(out.sum() + (h_n ** 2).sum(), [x, h0, *mine.parameters()])
+    wanted = torch.autograd.grad(ref_out.sum() + (ref_h ** 2).sum(), [x, h0, *reference.parameters()])
+    for g, w in zip(grads, wanted):
+        assert err(g, w) < TOL64
+    out32, h32 = mine.float()(x.detach().float())  # h0=None: zeros in x's dtype
+    ref_out0, ref_h0 = reference(x)
+    assert out32.dtype == h32.dtype == torch.float32
+    assert err(out32, ref_out0) < TOL32 and err(h32, ref_h0) < TOL32
+
+
+def test_guard_refuses_builtins_and_restores_them():
+    gru, x = torch.nn.GRU(2, 3), torch.randn(4, 1, 2)
+    calls = []
+    with builtin_gru_forbidden(calls), pytest.raises(Exception, match="torch.nn.GRU was called"):
+        gru(x)
+    with builtin_gru_forbidden(calls), pytest.raises(Exception, match="torch._VF.gru was called"):
+        torch._VF.gru(x, torch.zeros(1, 1, 3), list(gru.parameters()), True, 1, 0.0, False, False, False)
+    assert calls == ["torch.nn.GRU", "torch._VF.gru"]
+    assert gru(x)[0].shape == (4, 1, 3)  # restored
+
+
+class Delegating(torch.nn.Module):
+    def forward(self, x):
+        return torch.nn.GRU(2, 3)(x)
+
+
+class Importing(torch.nn.Module):
+    def forward(self, x):
+        from torch.nn import GRUCell as Cell
+        return Cell(2, 3)(x)
+
+
+def test_source_scan_finds_builtin_references(solution):
+    assert builtin_gru_references(Delegating) == ["uses torch.nn.GRU (in forward)"]
+    assert builtin_gru_references(Importing) == ["imports GRUCell from torch.nn (in forward)"]
+
+    class Sneaky(torch.nn.GRU):
+        pass
+
+    assert builtin_gru_references(Sneaky)[0] == "inherits from torch.nn.modules.rnn.GRU"
