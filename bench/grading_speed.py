@@ -10,6 +10,7 @@ pages and the class report.
 """
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -23,9 +24,13 @@ sys.path.insert(0, str(REPO))
 from autograder.assignments import assignment_names, source_notebook  # noqa: E402
 
 
+# nbgrader runs helper commands (alembic) and kernels from PATH: this environment's first.
+ENV = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+
+
 def timed(command, cwd):
     began = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     return time.perf_counter() - began
 
 
@@ -49,7 +54,7 @@ def main():
             target.mkdir(parents=True)
             shutil.copy(source_notebook(args.assignment), target / f"{args.assignment}.ipynb")
         subprocess.run([*nbgrader, "generate_assignment", args.assignment], cwd=course, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
 
         plain = timed([*nbgrader, "autograde", args.assignment], course)
         ours = timed([sys.executable, "-m", "autograder", "grade", args.assignment, str(course / "submitted"),
