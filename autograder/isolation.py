@@ -13,14 +13,17 @@ ISOLATION = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
 
 def isolated_system(folders):
     """bwrap arguments shared by every sandbox of the course: new namespaces (no network, no
-    other processes), the system's /usr and /etc read-only, and traversable (0755) empty
-    folders on the way to each of `folders`, which the caller then mounts."""
+    other processes), the system's /usr and /etc read-only, an empty private /tmp, and
+    traversable (0755) empty folders on the way to each of `folders`, which the caller then
+    mounts."""
     arguments = ISOLATION + ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
     for path in ["/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"]:
         if os.path.islink(path):
             arguments += ["--symlink", os.readlink(path), path]
         elif os.path.isdir(path):
             arguments += ["--ro-bind", path, path]
+    # A private /tmp, mounted before the caller's mounts: the course may live under /tmp.
+    arguments += ["--tmpfs", "/tmp"]
     # Folders bwrap creates on the way to a mount are private (0700) by default, which would
     # keep the unprivileged kernel from reaching Python: make them traversable.
     for folder in sorted({str(parent) for path in folders for parent in Path(path).parents} - {"/"}):

@@ -71,7 +71,7 @@ def bwrap_command(io_dir, uid, limits):
     command = ["bwrap", *isolated_system(mounted)]
     for path in mounted:
         command += ["--ro-bind", path, path]
-    command += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+    command += ["--proc", "/proc", "--dev", "/dev",
                 "--size", str(limits["scratch_mb"] * 1024 * 1024), "--tmpfs", "/sandbox",
                 "--bind", io_dir, "/io", "--chdir", "/io", "--setenv", "HOME", "/io",
                 "--", sys.executable, "-m", "autograder.runner", "/io", "--uid", str(uid)]

@@ -68,7 +68,7 @@ class ProbeSession:
                     "--ro-bind", str(numpy_dir), "/pylib/numpy"]
         if numpy_dir.with_name("numpy.libs").is_dir():
             command += ["--ro-bind", str(numpy_dir.with_name("numpy.libs")), "/pylib/numpy.libs"]
-        command += ["--ro-bind", str(PROBE), "/probe.py", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+        command += ["--ro-bind", str(PROBE), "/probe.py", "--proc", "/proc", "--dev", "/dev",
                     "--chdir", "/tmp", "--",
                     "prlimit", f"--as={memory_mb * 1024 * 1024}", "--nproc=32", "--cpu=120", "--fsize=1048576",
                     "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
