@@ -120,3 +120,20 @@ def feedback_text(out, student, assignment):
 
     page = (out / "feedback" / student / assignment / f"{assignment}.html").read_text()
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def assert_scores(row, assignment, score, max_score, lost, points):
+    """One grades.csv row: its total, and each part's points less what that part lost.
+
+    points: part name -> full points; lost: part name -> points lost (absent: none).
+    """
+    assert (row["assignment"], float(row["score"]), float(row["max_score"])) == (assignment, score, max_score), row
+    for part, full in points.items():
+        assert float(row[part]) == full - lost.get(part, 0), part
+
+
+def assert_standard_statuses(rows, assignment):
+    """The statuses of standard_submissions(): graded, graded, invalid notebook, missing."""
+    assert rows["full"]["status"] == "graded" and rows["stub"]["status"] == "graded"
+    assert rows["not_json"]["status"].startswith("invalid notebook: ")
+    assert rows["empty"]["status"] == f"missing: no {assignment}/{assignment}.ipynb in the submission"

@@ -9,7 +9,8 @@ with its identifier in the feedback, and the ungraded extension never costs a po
 import pytest
 
 from autograder.outcomes import misconception_ids
-from conftest import edit_solution, feedback_text, grade_submissions, standard_submissions
+from conftest import (assert_scores, assert_standard_statuses, edit_solution, feedback_text, grade_submissions,
+                      standard_submissions)
 
 ALL = {"gru_step_forward": 2, "gru_step_backward": 4, "gru_forward": 2, "gru_backward": 4}
 RESET_AND_UPDATE = ("r = sigmoid(a_x[:, :H] + a_h[:, :H])  # (N, H) reset gate\n"
@@ -58,18 +59,13 @@ def graded_class(tmp_path_factory):
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_scores_per_student_and_function(graded_class, student):
     _, rows, _ = graded_class
-    row = rows[student]
     score, lost = EXPECTED[student]
-    assert (row["assignment"], float(row["score"]), float(row["max_score"])) == ("gru", score, 12)
-    for function, points in ALL.items():
-        assert float(row[function]) == points - lost.get(function, 0), function
+    assert_scores(rows[student], "gru", score, 12, lost, ALL)
 
 
 def test_statuses_say_why(graded_class):
     _, rows, _ = graded_class
-    assert rows["full"]["status"] == "graded" and rows["stub"]["status"] == "graded"
-    assert rows["not_json"]["status"].startswith("invalid notebook: ")
-    assert rows["empty"]["status"] == "missing: no gru/gru.ipynb in the submission"
+    assert_standard_statuses(rows, "gru")
 
 
 def summary(text):

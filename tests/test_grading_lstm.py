@@ -9,7 +9,8 @@ order i, f, o, g is told so, with the misconception's identifier.
 import pytest
 
 from autograder.outcomes import misconception_ids
-from conftest import edit_solution, feedback_text, grade_submissions, standard_submissions
+from conftest import (assert_scores, assert_standard_statuses, edit_solution, feedback_text, grade_submissions,
+                      standard_submissions)
 
 ALL = {"lstm_step_forward": 2, "lstm_step_backward": 3, "lstm_forward": 2, "lstm_backward": 3}
 EXPECTED = {  # student: (score, points lost per function)
@@ -52,18 +53,13 @@ def graded_class(tmp_path_factory):
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_scores_per_student_and_function(graded_class, student):
     _, rows, _ = graded_class
-    row = rows[student]
     score, lost = EXPECTED[student]
-    assert (row["assignment"], float(row["score"]), float(row["max_score"])) == ("lstm", score, 10)
-    for function, points in ALL.items():
-        assert float(row[function]) == points - lost.get(function, 0), function
+    assert_scores(rows[student], "lstm", score, 10, lost, ALL)
 
 
 def test_statuses_say_why(graded_class):
     _, rows, _ = graded_class
-    assert rows["full"]["status"] == "graded" and rows["stub"]["status"] == "graded"
-    assert rows["not_json"]["status"].startswith("invalid notebook: ")
-    assert rows["empty"]["status"] == "missing: no lstm/lstm.ipynb in the submission"
+    assert_standard_statuses(rows, "lstm")
 
 
 def test_feedback_explains_mistakes(graded_class):

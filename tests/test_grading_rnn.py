@@ -7,7 +7,8 @@ and broken submissions are a zero with a reason.
 
 import pytest
 
-from conftest import edit_solution, feedback_text, grade_submissions, standard_submissions
+from conftest import (assert_scores, assert_standard_statuses, edit_solution, feedback_text, grade_submissions,
+                      standard_submissions)
 
 ALL = {"rnn_step_forward": 2, "rnn_step_backward": 3, "rnn_forward": 2, "rnn_backward": 3}
 EXPECTED = {  # student: (score, points lost per function)
@@ -41,18 +42,13 @@ def graded_class(tmp_path_factory):
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_scores_per_student_and_function(graded_class, student):
     _, rows, _ = graded_class
-    row = rows[student]
     score, lost = EXPECTED[student]
-    assert (row["assignment"], float(row["score"]), float(row["max_score"])) == ("rnn", score, 10)
-    for function, points in ALL.items():
-        assert float(row[function]) == points - lost.get(function, 0), function
+    assert_scores(rows[student], "rnn", score, 10, lost, ALL)
 
 
 def test_statuses_say_why(graded_class):
     _, rows, _ = graded_class
-    assert rows["full"]["status"] == "graded" and rows["stub"]["status"] == "graded"
-    assert rows["not_json"]["status"].startswith("invalid notebook: ")
-    assert rows["empty"]["status"] == "missing: no rnn/rnn.ipynb in the submission"
+    assert_standard_statuses(rows, "rnn")
 
 
 def test_progress_line_per_submission(graded_class):
