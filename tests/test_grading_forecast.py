@@ -46,7 +46,7 @@ def graded_class(tmp_path_factory):
     submissions = standard_submissions("forecast")
     submissions["last_value"] = last_value_forecaster(LAST_VALUE_FORECAST)
     submissions["peeking"] = last_value_forecaster(PEEKING)
-    submissions["newest_first"] = edit_solution("forecast", "make_windows", "    return X, y", "    return X[::-1], y[::-1]")
+    submissions["newest_first"] = edit_solution("forecast", "make_windows", "    return X, y", "    return X[::-1].copy(), y[::-1].copy()")
     # Scales train and rest with the statistics of both: what the scaling section warns against.
     submissions["leaky_scaler"] = edit_solution(
         "forecast", "standardize", "mean, std = float(train.mean()), float(train.std())",
