@@ -14,7 +14,7 @@ from autograder.outcomes import misconception_ids
 from conftest import assert_scores, assert_standard_statuses, edit_solution, feedback_text, grade_submissions, standard_submissions
 
 ALL = {"make_windows": 2, "standardize": 2, "seasonal_naive": 2, "train_forecaster": 2, "forecast": 4}
-SOLUTION_TRAINING = "    T = 24\n    torch.manual_seed(seed)"
+SOLUTION_TRAINING = "    T = 24\n    torch.manual_seed(int(seed))"
 SOLUTION_FORECAST = "    gru, head, mean, std, T = model"
 LAST_VALUE = "    return None  # a naive forecaster: nothing to train\n"
 LAST_VALUE_FORECAST = "    return float(np.asarray(history)[-1])\n"
