@@ -41,6 +41,19 @@ def failure_reason(cell):
     return f"{name}: {message}"
 
 
+def partial_note(cell):
+    """What a test cell that earned part of its points printed about it (a line starting with ◐), or ''."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            for line in output.get("text", "").splitlines():
+                if line.startswith(PARTIAL_MARK):
+                    return line.removeprefix(PARTIAL_MARK).strip()
+    return ""
+
+
+PARTIAL_MARK = "◐"  # the half-filled circle that test cells print before a partial score's reason
+
+
 def misconception_ids(text):
     """The misconception identifiers tagged in a failure message (or any text), in order."""
     return MISCONCEPTION_TAG.findall(text)

@@ -5,7 +5,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .assignments import assignment_names, graded_functions, source_notebook
-from .outcomes import failure_reason, tested_function
+from .outcomes import PARTIAL_MARK, failure_reason, partial_note, tested_function
 
 
 class StderrIsNotFailure(NbGraderPreprocessor):
@@ -49,6 +49,8 @@ class FunctionSummary(NbGraderPreprocessor):
             meta = cell.metadata.nbgrader
             reason = failure_reason(cell)
             verdict = "\u2713 passed" if not reason else "\u2717 " + reason
+            if not reason and meta.get("score", 0) < meta.get("points", 0) and partial_note(cell):
+                verdict = f"{PARTIAL_MARK} partly: {partial_note(cell)}"
             rows.append(f"| `{function}` | {meta.get('score', 0):g} / {meta.get('points', 0):g} | "
                         f"{_table_cell(verdict)} |")
         if rows:

@@ -1,12 +1,17 @@
 """The untrusted side of the independent check (see autograder/verify.py). Stdlib and NumPy only.
 
-Copied into the verification sandbox and run there as an unprivileged user with no network,
-no torch, no course packages: only the Python standard library and NumPy exist. It runs the
-learner's code cells, then answers calls from the trusted side over stdin/stdout:
+Copied into the verification sandbox and run there as an unprivileged user with no network
+and no course packages: only the Python standard library and NumPy exist, and PyTorch where
+the assignment is written with it (the first message names it). It runs the learner's code
+cells, then answers calls from the trusted side over stdin/stdout:
 
-    request:  {"call": name, "args": [{"array": key} | {"handle": id}, ...]} + arrays
+    first:    {"cells": [source, ...], "available": ["torch"]}
+    request:  {"call": name, "args": [{"array": key} | {"handle": id} | {"int": n}, ...], "keep": false}
     response: {"ok": true, "results": [{"array": key} | {"handle": id}, ...]} + arrays
               {"ok": false, "error": "TypeError: ..."}
+
+A number (int, float, NumPy scalar) comes back as a 0-d array. With "keep", the whole result
+(a trained model, say) stays here under one handle, whatever it is.
 
 Every message is a length-prefixed .npz (arrays, plus the JSON above as a string array under
 "meta"), read back with allow_pickle=False: the trusted side never unpickles anything. Results
@@ -34,7 +39,9 @@ class Unavailable(types.ModuleType):
     """Stands in for torch and the course's packages: importing works, using them does not."""
 
     def __getattr__(self, name):
-        raise ImportError(f"{self.__name__} is not available to graded code: write it in NumPy")
+        if name.startswith("__"):  # what introspection asks of any module (torch's import does)
+            raise AttributeError(name)
+        raise ImportError(f"{self.__name__} is not available to graded code: write it yourself")
 
 
 def read_message():
@@ -74,10 +81,11 @@ def run_statements(source, namespace):
 
 
 def main():
-    for name in ["torch", "gatedrnn", "autograder"]:
-        sys.modules[name] = Unavailable(name)
-    namespace = {"__name__": "__main__", "np": np}  # the exercise notebooks' setup cell imports numpy as np
     meta, _ = read_message()
+    for name in ["torch", "gatedrnn", "autograder"]:
+        if name not in meta.get("available", []):
+            sys.modules[name] = Unavailable(name)
+    namespace = {"__name__": "__main__", "np": np}  # the exercise notebooks' setup cell imports numpy as np
     for source in meta["cells"]:  # the notebook's code cells but the tests, in order
         run_statements(source, namespace)
     handles = []
@@ -87,12 +95,15 @@ def main():
             return
         try:
             function = namespace[meta["call"]]
-            args = [arrays[a["array"]] if "array" in a else handles[a["handle"]] for a in meta["args"]]
+            args = [arrays[a["array"]] if "array" in a else int(a["int"]) if "int" in a else handles[a["handle"]]
+                    for a in meta["args"]]
             result = function(*args)
-            results = list(result) if isinstance(result, tuple) else [result]
+            results = [result] if meta.get("keep") or not isinstance(result, tuple) else list(result)
             described, out = [], {}
             for item in results:
-                if isinstance(item, np.ndarray) and item.dtype.kind in "fiub":
+                if not meta.get("keep") and isinstance(item, (int, float, np.number)) and not isinstance(item, bool):
+                    item = np.asarray(item)
+                if not meta.get("keep") and isinstance(item, np.ndarray) and item.dtype.kind in "fiub":
                     key = f"r{len(out)}"
                     out[key] = item
                     described.append({"array": key})

@@ -36,7 +36,7 @@ from traitlets import Integer
 from .assignments import REPO
 from .isolation import SANDBOX_UIDS, isolated_system, kill_user_processes
 from .outcomes import error_of, tested_function
-from .verify import ASSIGNMENT_PAIRS, verify
+from . import verify
 
 # Defaults an instructor can change (python -m autograder grade --help lists the flags).
 DEFAULT_LIMITS = {
@@ -143,21 +143,52 @@ class SandboxedExecute(NbGraderPreprocessor):
         """Check the learner's functions again outside the kernel (autograder.verify).
 
         A test cell that passed in the kernel but whose function fails here gets an error
-        output, so nbgrader gives it no points. Returns the events to report.
+        output, so nbgrader gives it no points. A cell whose score the check outside caps (the
+        forecast exercise's held-out months) keeps the smaller of the two scores. Returns the
+        events to report.
         """
-        pairs = ASSIGNMENT_PAIRS.get(resources.get("nbgrader", {}).get("assignment"))
-        if not pairs:
-            return []
         cells = [c.source for c in nb.cells if c.cell_type == "code" and not utils.is_grade(c)]
-        failures = verify(cells, pairs, self.uid, call_seconds=self.cell_timeout)
-        overturned = []
+        assignment = resources.get("nbgrader", {}).get("assignment")
+        outcome = verify.independent_check(assignment, cells, self.uid, call_seconds=self.cell_timeout)
+        if outcome is None:
+            return []
+        failures, caps = outcome
+        overturned, lowered = [], []
         for cell in nb.cells:
             function = tested_function(cell)
             if function and failures.get(function) and not error_of(cell):
-                message = (f"{function}: the check made outside your notebook, on fresh inputs with NumPy alone, "
-                           f"failed: {failures[function]} Your function must compute its results itself, in "
-                           "NumPy, without torch, the course's helpers, or changes to the tests.")
+                where, rule = verify.CHECK_WORDS.get(assignment, verify.NUMPY_ONLY_WORDS)
+                message = f"{function}: the check made outside your notebook, {where}, failed: {failures[function]} {rule}"
                 cell.outputs.append(nbformat.v4.new_output("error", ename="CheckFailed", evalue=message,
                                                            traceback=[f"CheckFailed: {message}"]))
                 overturned.append(function)
-        return [f"the check outside the notebook failed for {', '.join(overturned)}"] if overturned else []
+            elif function in caps and caps[function][0] < kernel_score(cell):
+                cap, why = caps[function]
+                if cap == 0:
+                    message = f"{function}: checked outside your notebook, {why}"
+                    cell.outputs.insert(0, nbformat.v4.new_output("error", ename="CheckFailed", evalue=message,
+                                                                  traceback=[f"CheckFailed: {message}"]))
+                else:  # nbgrader reads a cell's points from its first result: put the capped score first
+                    cell.outputs[:0] = [
+                        nbformat.v4.new_output("stream", name="stdout", text=f"\u25d0 checked outside your notebook, {why}\n"),
+                        nbformat.v4.new_output("execute_result", data={"text/plain": f"{cap:g}"}, metadata={},
+                                               execution_count=cell.get("execution_count")),
+                    ]
+                lowered.append(function)
+        events = [f"the check outside the notebook failed for {', '.join(overturned)}"] if overturned else []
+        return events + ([f"the check outside the notebook lowered the score of {', '.join(lowered)}"]
+                         if lowered else [])
+
+
+def kernel_score(cell):
+    """The points nbgrader would give an executed test cell: 0 after an error, else its first result, else all."""
+    points = float(cell.metadata.nbgrader.get("points", 0))
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return 0.0
+        if output.get("output_type") == "execute_result":
+            try:
+                return min(points, float(output["data"]["text/plain"]))
+            except (KeyError, ValueError):
+                return points
+    return points

@@ -37,6 +37,13 @@ SPEC_SIGNATURES = {
         "gru_forward": ["x", "h0", "Wx", "Wh", "bx", "bh"],
         "gru_backward": ["dh", "cache"],
     },
+    "forecast": {
+        "make_windows": ["series", "T"],
+        "standardize": ["train", "rest"],
+        "seasonal_naive": ["history", "horizon", "season"],
+        "train_forecaster": ["series", "seed"],
+        "forecast": ["model", "history"],
+    },
     # Classes: method -> its arguments as written, defaults included.
     "gru_torch": {
         "GRUCell": {"__init__": "self, input_size, hidden_size, bias=True", "forward": "self, x, h=None"},
