@@ -279,8 +279,8 @@ def fit(model, next_batch, loss_fn, evaluate, steps, lr=3e-3, weight_decay=0.0, 
     - model: a torch.nn.Module
     - next_batch: callable () -> (x, target), the next training batch
     - loss_fn: callable (model, x, target) -> scalar loss tensor
-    - evaluate: callable (model) -> (train_loss, val_loss), two floats, computed in evaluation
-      mode (so without dropout) on fixed data
+    - evaluate: callable (model) -> (train_loss, val_loss), two floats to minimise (losses or
+      error rates), computed in evaluation mode (so without dropout) on fixed data
     - steps: the largest number of optimizer steps
     - lr, weight_decay: AdamW's learning rate and (decoupled) weight decay
     - eval_every: steps between evaluations (the first is at step 0, before training)
