@@ -10,10 +10,11 @@ Modules:
     plotting   -- the figure style every chapter uses
     gru_variants -- the GRU variants (reset before/after, update convention, packing) and misconceptions
     fast_gru   -- a GEMM-batched NumPy GRU, forward and backward (the performance chapter, bench/)
+    text       -- character-level GRU language model and classifier: data, training, sampling
 
 Notation follows the book's notation page: N batch, T time steps, D input
 features, H hidden units; batch-major arrays; weights multiply on the right.
 """
 
 __all__ = ["experiments", "fast_gru", "gates", "gradcheck", "gru_variants", "plotting", "reference", "shapes",
-           "testing"]
+           "testing", "text"]

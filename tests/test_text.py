@@ -28,6 +28,7 @@ def test_committed_texts_load_with_their_readme():
     assert alice.startswith("CHAPTER I.\nDown the Rabbit-Hole") and alice.rstrip().endswith("anything else.")
     assert holmes.startswith("I. A SCANDAL IN BOHEMIA") and holmes.rstrip().endswith("specialist in crime.")
     assert "Gutenberg" not in alice + holmes                     # no licence boilerplate in the excerpts
+    assert (len(alice), len(holmes)) == (45665, 31146)              # the sizes the README states
     readme = (TEXTS / "README.md").read_text()
     assert "public domain" in readme and "#11" in readme and "#1661" in readme
     with pytest.raises(ValueError, match="name 'shakespeare'"):
