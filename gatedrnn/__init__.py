@@ -10,10 +10,12 @@ Modules:
     plotting   -- the figure style every chapter uses
     gru_variants -- the GRU variants (reset before/after, update convention, packing) and misconceptions
     fast_gru   -- a GEMM-batched NumPy GRU, forward and backward (the performance chapter, bench/)
+    forecasting -- the CO2 series, windows, scaling, naive baselines, metrics and GRU forecasters
+    text       -- character-level GRU language model and classifier: data, training, sampling
 
 Notation follows the book's notation page: N batch, T time steps, D input
 features, H hidden units; batch-major arrays; weights multiply on the right.
 """
 
-__all__ = ["experiments", "fast_gru", "gates", "gradcheck", "gru_variants", "plotting", "reference", "shapes",
-           "testing"]
+__all__ = ["experiments", "fast_gru", "forecasting", "gates", "gradcheck", "gru_variants", "plotting", "reference", "shapes",
+           "testing", "text"]
