@@ -10,10 +10,12 @@ Modules:
     plotting   -- the figure style every chapter uses
     gru_variants -- the GRU variants (reset before/after, update convention, packing) and misconceptions
     fast_gru   -- a GEMM-batched NumPy GRU, forward and backward (the performance chapter, bench/)
+    benchmarks -- the committed benchmark results (bench/results/*.json), as the chapters show them
+    long_memory -- the adding and copy tasks, parameter-matched RNN/LSTM/GRU models, their training
 
 Notation follows the book's notation page: N batch, T time steps, D input
 features, H hidden units; batch-major arrays; weights multiply on the right.
 """
 
-__all__ = ["experiments", "fast_gru", "gates", "gradcheck", "gru_variants", "plotting", "reference", "shapes",
-           "testing"]
+__all__ = ["benchmarks", "experiments", "fast_gru", "gates", "gradcheck", "gru_variants", "long_memory", "plotting",
+           "reference", "shapes", "testing"]

@@ -10,6 +10,8 @@ reuses the tasks and the model.
 - `copy_task`: a few symbols at the start, blanks, a "go" marker, then the model must
   output the symbols again (in the form of Arjovsky et al. 2016, with a loss on the
   symbols only).
+- `delayed_echo`: a stream of bits to repeat a fixed number of steps later (for
+  truncated backpropagation through time).
 - `SequenceModel`: one recurrent layer of any of the three kinds and a linear readout.
 - `matched_hidden_sizes`: hidden sizes that give each kind the same parameter budget.
 - `train`: Adam on fresh batches every step, gradient clipping, a learning curve on a
@@ -20,6 +22,7 @@ every run and every machine. Notation follows the book's notation page: N batch,
 steps, D input features, H hidden units; batch-major tensors.
 """
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -101,6 +104,33 @@ def copy_task(N, T, generator, symbols=3, alphabet=4):
     tokens[:, T - symbols - 1] = go
     x = torch.nn.functional.one_hot(tokens, alphabet + 2).float()               # (N, T, alphabet + 2)
     return x, y
+
+
+def delayed_echo(N, T, delay, generator):
+    """A batch of the delayed echo: random bits in, the same bits `delay` steps later out.
+
+    The target at step t is the input bit at step t - delay; the first `delay` steps have
+    no target (their entries are 0 and `mask` is False there). A model must carry each
+    bit for exactly `delay` steps; guessing gets half of them right.
+
+    Inputs:
+    - N: batch size, a positive integer
+    - T: sequence length, an integer > delay
+    - delay: a positive integer
+    - generator: a torch.Generator (its state advances)
+
+    Returns a tuple of:
+    - x: float32 tensor of shape (N, T, 1), the bits
+    - y: float32 tensor of shape (N, T), the bits delayed (0 before step `delay`)
+    - mask: bool tensor of shape (T,), True where a step has a target
+    """
+    _check_positive("delayed_echo", N=N, T=T, delay=delay)
+    if T <= delay:
+        raise ValueError(f"delayed_echo: T must exceed delay = {delay}, got {T}")
+    bits = torch.randint(0, 2, (N, T), generator=generator).float()            # (N, T)
+    y = torch.zeros(N, T)
+    y[:, delay:] = bits[:, :-delay]
+    return bits[..., None], y, torch.arange(T) >= delay
 
 
 @dataclass(frozen=True)
@@ -227,11 +257,15 @@ class History:
 
     - steps: the training steps after which the test metric was measured
     - train_loss: the training loss of each step (one float per step)
+    - grad_norm: the global gradient norm of each step, before clipping
+    - lr: the learning rate each step used
     - test_metric: the test metric at each of `steps`
     - seconds: the wall-clock time of the training loop (evaluation included)
     """
     steps: list = field(default_factory=list)
     train_loss: list = field(default_factory=list)
+    grad_norm: list = field(default_factory=list)
+    lr: list = field(default_factory=list)
     test_metric: list = field(default_factory=list)
     seconds: float = 0.0
 
@@ -252,13 +286,15 @@ def evaluate(model, task, x, y):
 
 
 def train(model, task, T, steps, seed, batch_size=32, lr=1e-2, clip=1.0, eval_every=25, test_size=256,
-          stop_when_solved=False):
+          stop_when_solved=False, optimizer=torch.optim.Adam, schedule=None):
     """Train `model` on `task` at length T with Adam; return its History.
 
     Every step draws a fresh batch of `batch_size` sequences from a generator seeded
     with `seed`; the test set (`test_size` sequences) comes from a generator seeded
     with `seed + 10_000`, so it shares no draws with the training batches. The
-    gradient's global norm is clipped to `clip` (None: no clipping). The test metric is
+    gradient's global norm is recorded at every step, then clipped to `clip` (None: no
+    clipping). `optimizer` is a torch.optim class; `schedule`, if given, is a callable
+    optimizer -> learning-rate scheduler, stepped after every step. The test metric is
     measured before training and every `eval_every` steps, and after the last step; with
     `stop_when_solved`, training stops at the first measurement that solves the task.
 
@@ -274,7 +310,8 @@ def train(model, task, T, steps, seed, batch_size=32, lr=1e-2, clip=1.0, eval_ev
     _check_positive("train", T=T, steps=steps, batch_size=batch_size, eval_every=eval_every, test_size=test_size)
     data = torch.Generator().manual_seed(seed)
     x_test, y_test = task.make(test_size, T, torch.Generator().manual_seed(seed + 10_000))
-    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+    optimiser = optimizer(model.parameters(), lr=lr)
+    scheduler = schedule(optimiser) if schedule is not None else None
     history = History()
     began = time.perf_counter()
     history.steps.append(0)
@@ -284,10 +321,13 @@ def train(model, task, T, steps, seed, batch_size=32, lr=1e-2, clip=1.0, eval_ev
         loss = task.loss(model(x), y)
         optimiser.zero_grad()
         loss.backward()
-        if clip is not None:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip if clip is not None else math.inf)
         optimiser.step()
+        history.lr.append(optimiser.param_groups[0]["lr"])
+        if scheduler is not None:
+            scheduler.step()
         history.train_loss.append(loss.item())
+        history.grad_norm.append(norm.item())
         if step % eval_every == 0 or step == steps:
             history.steps.append(step)
             history.test_metric.append(evaluate(model, task, x_test, y_test))
