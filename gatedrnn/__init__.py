@@ -12,10 +12,12 @@ Modules:
     fast_gru   -- a GEMM-batched NumPy GRU, forward and backward (the performance chapter, bench/)
     forecasting -- the CO2 series, windows, scaling, naive baselines, metrics and GRU forecasters
     text       -- character-level GRU language model and classifier: data, training, sampling
+    benchmarks -- the committed benchmark results (bench/results/*.json), as the chapters show them
+    long_memory -- the adding and copy tasks, parameter-matched RNN/LSTM/GRU models, their training
 
 Notation follows the book's notation page: N batch, T time steps, D input
 features, H hidden units; batch-major arrays; weights multiply on the right.
 """
 
-__all__ = ["experiments", "fast_gru", "forecasting", "gates", "gradcheck", "gru_variants", "plotting", "reference", "shapes",
-           "testing", "text"]
+__all__ = ["benchmarks", "experiments", "fast_gru", "forecasting", "gates", "gradcheck", "gru_variants", "long_memory",
+           "plotting", "reference", "shapes", "testing", "text"]
