@@ -1,0 +1,14 @@
+"""The course's grading code, on top of nbgrader.
+
+    python -m autograder grade ASSIGNMENT SUBMITTED_DIR [--out DIR] [--db URL] [--jobs N]
+    python -m autograder check NOTEBOOK
+
+Modules:
+    assignments     -- where the assignments live and which functions each one grades
+    nbgrader_config -- the course's nbgrader settings (the root nbgrader_config.py loads it)
+    preprocessors   -- nbgrader preprocessors the course adds
+    grading         -- grading a whole class into grades.csv and feedback
+    outcomes        -- what an executed test cell says: passed, or failed and why
+    selfcheck       -- a learner's self-check of one notebook
+    cli             -- the command line
+"""

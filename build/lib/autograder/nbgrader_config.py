@@ -1,0 +1,48 @@
+"""The course's nbgrader settings.
+
+nbgrader reads nbgrader_config.py from the directory it runs in; the one at the repository
+root loads this file, so `nbgrader generate_assignment rnn` and friends work from the root.
+`python -m autograder grade` loads it too and only changes where files go.
+
+Layout (relative to the course root):
+    solutions/<assignment>/<assignment>.ipynb         source notebooks (solutions + hidden tests)
+    chapters/exercises/<assignment>/<assignment>.ipynb released student notebooks (committed)
+    submitted/, autograded/, feedback/, gradebook.db  grading outputs (ignored by git)
+"""
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, IgnorePattern,
+                                    LimitOutput, SaveAutoGrades)
+
+from autograder.assignments import COURSE_ID  # noqa: E402
+
+c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
+
+c.CourseDirectory.course_id = COURSE_ID
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "chapters/exercises"
+
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# A runaway cell fails after this many seconds instead of hanging the grading run.
+c.Execute.timeout = 120
+
+# nbgrader's autograde pipeline, with StderrIsNotFailure right after execution.
+c.Autograde.autograde_preprocessors = [
+    Execute,
+    "autograder.preprocessors.StderrIsNotFailure",
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
+# nbgrader's feedback pipeline, with a per-function summary table at the top of the page.
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    "autograder.preprocessors.FunctionSummary",
+    CSSHTMLHeaderPreprocessor,
+]

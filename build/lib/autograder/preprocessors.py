@@ -1,0 +1,69 @@
+"""nbgrader preprocessors that the course adds to autograding."""
+
+import nbformat
+from nbgrader import utils
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from .assignments import assignment_names, graded_functions, source_notebook
+from .outcomes import PARTIAL_MARK, failure_reason, partial_note, tested_function
+
+
+class StderrIsNotFailure(NbGraderPreprocessor):
+    """Let a passing test cell keep its points when it wrote to stderr.
+
+    nbgrader scores a test cell that has any stderr output as zero. Correct code can
+    write there: NumPy's "overflow encountered in exp" from a naive sigmoid, a
+    DeprecationWarning, a learner's debugging print to sys.stderr. Here a test cell
+    fails only by raising. Runs after Execute: the stderr streams of graded cells are
+    relabelled as stdout, so the feedback still shows the text.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code" and utils.is_grade(cell):
+            for output in cell.outputs:
+                if output.output_type == "stream" and output.name == "stderr":
+                    output.name = "stdout"
+        return cell, resources
+
+
+class FunctionSummary(NbGraderPreprocessor):
+    """Put a table at the top of the feedback: each function, its points, passed or why not.
+
+    Runs in generate_feedback after GetGrades, which stores each test cell's score in its
+    metadata. The learner sees the verdict first, then the notebook with the outputs.
+    """
+
+    def preprocess(self, nb, resources):
+        rows = []
+        present = {tested_function(cell) for cell in nb.cells}
+        assignment = resources.get("nbgrader", {}).get("assignment")
+        expected = graded_functions(source_notebook(assignment)) if assignment in assignment_names() else []
+        for function in expected:
+            if function.name not in present:  # nbgrader scores a deleted test cell as zero
+                rows.append(f"| `{function.name}` | 0 / {function.points:g} | \u2717 its test cell was deleted "
+                            "from your notebook, so it could not run |")
+        for cell in nb.cells:
+            function = tested_function(cell)
+            if function is None:
+                continue
+            meta = cell.metadata.nbgrader
+            reason = failure_reason(cell)
+            verdict = "\u2713 passed" if not reason else "\u2717 " + reason
+            if not reason and meta.get("score", 0) < meta.get("points", 0) and partial_note(cell):
+                verdict = f"{PARTIAL_MARK} partly: {partial_note(cell)}"
+            rows.append(f"| `{function}` | {meta.get('score', 0):g} / {meta.get('points', 0):g} | "
+                        f"{_table_cell(verdict)} |")
+        if rows:
+            table = "\n".join([
+                "## Your results, function by function", "",
+                "| function | points | result |", "|---|---|---|", *rows, "",
+                "A function that calls another one (a sequence calling its step, a backward test "
+                "calling your forward for its cache) fails along with it: fix the first failure first.",
+            ])
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(table))
+        return nb, resources
+
+
+def _table_cell(text):
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")

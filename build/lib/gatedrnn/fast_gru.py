@@ -1,0 +1,128 @@
+"""A fast NumPy GRU (the course's variant), forward and backward, for the performance chapter.
+
+The exercise's GRU calls a step function T times, and each step multiplies x_t by Wx,
+h_{t-1} by Wh, and accumulates weight gradients with small products. Here the work that
+does not depend on the previous step is taken out of the time loop and done as a few
+large matrix products (GEMMs), which BLAS runs far more efficiently than many small ones:
+
+- forward: ONE input-projection GEMM over all N*T rows, (N*T, D) @ (D, 3H), before the
+  loop; inside the loop only ONE recurrent GEMM per step, (N, H) @ (H, 3H);
+- backward: inside the loop one GEMM per step, for the gradient flowing into h_{t-1};
+  after the loop dWx, dWh and dx are each ONE GEMM over all N*T rows, and dbx, dbh
+  one sum each.
+
+The same idea applies to the elementwise work: every factor of the backward pass that
+does not depend on the incoming gradient (such as (1 - z) * (1 - n^2)) is computed for
+all steps at once before the loop, so each step does only a handful of operations.
+Inputs and outputs stay batch-major (N, T, ...), as the products over all rows need no
+particular order; what the loop walks through step by step (the hidden states, the
+recurrent products) is kept time-major (T, N, ...), so each step's rows are contiguous.
+Elementwise results go into preallocated buffers (ufuncs with out=). Works in the
+inputs' dtype; float32 is the fast one. The chapter chapters/03_gru/07_performance shows
+this code and measures it (bench/gru_numpy_vs_torch.py).
+"""
+
+import numpy as np
+
+
+def fast_gru_forward(x, h0, Wx, Wh, bx, bh):
+    """The course's GRU over a sequence, with batched GEMMs.
+
+    Inputs:
+    - x: input sequence, of shape (N, T, D)
+    - h0: initial hidden state, of shape (N, H)
+    - Wx (D, 3H), Wh (H, 3H), bx (3H,), bh (3H,): blocks r | z | n
+
+    Returns (h, cache): h the hidden states, of shape (N, T, H) (a view of the cache:
+    copy it before writing to it); cache for fast_gru_backward.
+    """
+    N, T, D = x.shape
+    H = h0.shape[1]
+    dtype = np.result_type(x, h0, Wx, Wh, bx, bh)
+    # sigmoid(a) = (1 + tanh(a / 2)) / 2: halve the r|z columns once, here, instead of the
+    # pre-activations at every step (halving is exact in floating point).
+    half = np.ones(3 * H, dtype=dtype)
+    half[:2 * H] = 0.5
+    Wh_half = Wh.astype(dtype) * half                                    # (H, 3H)
+    bias = (bx + bh) * half                                              # r|z take both biases here
+    bias[2 * H:] = bx[2 * H:]                                            # n's bh stays inside r * (...)
+    proj = (x.reshape(N * T, D) @ (Wx.astype(dtype) * half)).reshape(N, T, 3 * H)  # the one input GEMM
+    proj += bias                                                         # (N, T, 3H), batch-major
+    bh_n = np.asarray(bh[2 * H:], dtype=dtype)
+    states = np.empty((T + 1, N, H), dtype=dtype)                        # h_0 ... h_T, time-major
+    states[0] = h0
+    gates = np.empty((T, N, 2 * H), dtype=dtype)                         # r | z of every step
+    cand = np.empty((T, N, H), dtype=dtype)                              # n of every step
+    rec_n = np.empty((T, N, H), dtype=dtype)                             # h_{t-1} Wh_n + bh_n
+    rec = np.empty((N, 3 * H), dtype=dtype)                              # this step's h_{t-1} Wh (r|z halved)
+    for t in range(T):
+        np.matmul(states[t], Wh_half, out=rec)                           # the one recurrent GEMM
+        g = gates[t]                                                     # (N, 2H)
+        np.add(proj[:, t, :2 * H], rec[:, :2 * H], out=g)                # half the r|z pre-activations
+        np.tanh(g, out=g)
+        g += 1.0
+        g *= 0.5                                                         # r | z
+        rn = rec_n[t]
+        np.add(rec[:, 2 * H:], bh_n, out=rn)                             # (N, H)
+        c = cand[t]
+        np.multiply(g[:, :H], rn, out=c)                                 # r * (h Wh_n + bh_n)
+        c += proj[:, t, 2 * H:]
+        np.tanh(c, out=c)                                                # n
+        s = states[t + 1]                                                # h' = n + z * (h - n)
+        np.subtract(states[t], c, out=s)
+        s *= g[:, H:]
+        s += c
+    h = states[1:].transpose(1, 0, 2)                                    # (N, T, H), a view
+    return h, (x, states, gates, cand, rec_n, Wx, Wh)
+
+
+def fast_gru_backward(dh, cache):
+    """Backpropagation through time for fast_gru_forward.
+
+    Inputs:
+    - dh: upstream gradient of every hidden state, of shape (N, T, H)
+    - cache: from fast_gru_forward
+
+    Returns (dx, dh0, dWx, dWh, dbx, dbh) of shapes (N, T, D), (N, H), (D, 3H), (H, 3H),
+    (3H,), (3H,).
+    """
+    x, states, gates, cand, rec_n, Wx, Wh = cache
+    N, T, D = x.shape
+    H = states.shape[2]
+    dtype = states.dtype
+    r, z, n, prev = gates[..., :H], gates[..., H:], cand, states[:-1]    # each (T, N, H)
+    # The factors that do not depend on the incoming gradient, for all steps at once:
+    one_minus_z = 1.0 - z
+    to_cand = 1.0 - n * n
+    to_cand *= one_minus_z                                               # (1 - z)(1 - n^2)
+    to_update = prev - n
+    to_update *= z
+    to_update *= one_minus_z                                             # (h - n) z (1 - z)
+    to_reset = 1.0 - r
+    to_reset *= r
+    to_reset *= rec_n                                                    # (h Wh_n + bh_n) r (1 - r)
+    d_proj = np.empty((N, T, 3 * H), dtype=dtype)   # gradient of x_t Wx + bx, batch-major like x
+    d_rec = np.empty((T, N, 3 * H), dtype=dtype)    # gradient of h_{t-1} Wh + bh, time-major like states
+    carry = np.zeros((N, H), dtype=dtype)           # gradient reaching h_t from step t+1
+    g_h = np.empty((N, H), dtype=dtype)             # total gradient reaching h_t
+    direct = np.empty((N, H), dtype=dtype)
+    Wh_T = np.ascontiguousarray(Wh.T, dtype=dtype)  # (3H, H)
+    dh = np.asarray(dh, dtype=dtype)
+    for t in range(T - 1, -1, -1):
+        np.add(dh[:, t], carry, out=g_h)                                 # (N, H) total dL/dh_t
+        dr = d_rec[t]
+        d_cand = d_proj[:, t, 2 * H:]                                    # dL/d(pre-activation of n)
+        np.multiply(g_h, to_cand[t], out=d_cand)
+        np.multiply(g_h, to_update[t], out=dr[:, H:2 * H])               # ... of z
+        np.multiply(d_cand, to_reset[t], out=dr[:, :H])                  # ... of r
+        np.multiply(d_cand, r[t], out=dr[:, 2 * H:])                     # ... of h Wh_n + bh_n
+        np.matmul(dr, Wh_T, out=carry)                                   # (N, H): the one GEMM per step
+        np.multiply(g_h, z[t], out=direct)                               # the direct path through z * h
+        carry += direct
+    d_proj[..., :2 * H] = d_rec[..., :2 * H].transpose(1, 0, 2)          # r|z: the same for x and h
+    flat_proj = d_proj.reshape(N * T, 3 * H)
+    flat_rec = d_rec.reshape(T * N, 3 * H)
+    dWx = x.reshape(N * T, D).T.astype(dtype, copy=False) @ flat_proj    # (D, 3H), one GEMM over N*T
+    dWh = prev.reshape(T * N, H).T @ flat_rec                            # (H, 3H), one GEMM over T*N
+    dx = (flat_proj @ Wx.T.astype(dtype, copy=False)).reshape(N, T, D)  # (N, T, D), one GEMM
+    return dx, carry, dWx, dWh, flat_proj.sum(axis=0), flat_rec.sum(axis=0)

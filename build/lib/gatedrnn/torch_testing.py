@@ -1,0 +1,270 @@
+"""Checks for learners' PyTorch modules (the gru_torch exercise), and the ban on built-in GRUs.
+
+    with torch_checking("GRU", GRU) as check:
+        model = check.call(GRU, 5, 4, num_layers=2)
+        output, h_n = check.call(model, x, returns=2)
+        check.close("output", output, expected_output, TOL_FLOAT64)
+
+`torch_checking` first reads the source of the learner's class and fails, with a reason, if
+it names a built-in GRU (torch.nn.GRU, torch.nn.GRUCell, torch._VF.gru, torch.gru_cell, ...)
+or inherits from one of torch's recurrent modules. Every `check.call` then runs the learner's
+code with those entry points replaced by functions that raise and record the call, so that a
+GRU reached some other way (getattr with a computed name, a helper function) is caught too:
+the part that delegates earns nothing, and the message says why. Outside `check.call` the
+built-ins are untouched: the tests themselves use torch.nn.GRU as the reference.
+
+Tensors are compared with gatedrnn.testing's rules (relative error, tolerances) after a check
+that their dtype and device are the expected ones.
+"""
+
+import ast
+import inspect
+import textwrap
+from contextlib import contextmanager
+
+import torch
+
+from .testing import TOL_FLOAT32, TOL_FLOAT64, CheckFailed, FunctionChecks, use_short_tracebacks
+
+#: Attribute and imported names that reach a built-in GRU. Learner classes are themselves
+#: called GRU and GRUCell, so bare names are allowed; `nn.GRU`, `torch.gru_cell`, `_VF...` are not.
+FORBIDDEN_NAMES = {"GRU", "GRUCell", "gru", "gru_cell", "_VF", "_thnn_fused_gru_cell", "RNNBase", "RNNCellBase"}
+DELEGATION = ("this exercise asks you to write the GRU yourself from tensor operations, so a part "
+              "that hands its work to a built-in GRU earns no points")
+
+
+class BuiltinGRUCalled(Exception):
+    """Raised by a built-in GRU entry point while the learner's code runs."""
+
+
+def _entry_points():
+    """(owner, attribute, label) of every built-in GRU entry point that is patched during a call."""
+    points = [(torch.nn.GRU, "forward", "torch.nn.GRU"), (torch.nn.GRUCell, "forward", "torch.nn.GRUCell"),
+              (torch.nn.RNNBase, "forward", "torch.nn.RNNBase")]
+    for owner, prefix in [(torch, "torch"), (torch._VF, "torch._VF"),
+                          (torch._C._VariableFunctions, "torch._C._VariableFunctions")]:
+        for name in ["gru", "gru_cell", "_thnn_fused_gru_cell"]:
+            if hasattr(owner, name):
+                points.append((owner, name, f"{prefix}.{name}"))
+    return points
+
+
+@contextmanager
+def builtin_gru_forbidden(calls):
+    """Within the block, every built-in GRU entry point appends its label to `calls` and raises."""
+    saved = []
+    for owner, attribute, label in _entry_points():
+        def refuse(*args, _label=label, **kwargs):
+            calls.append(_label)
+            raise BuiltinGRUCalled(f"{_label} was called")
+        # None: inherited, or served by a module's __getattr__ (torch._VF): deleted afterwards.
+        own = vars(owner).get(attribute) if hasattr(owner, "__dict__") else getattr(owner, attribute)
+        try:
+            setattr(owner, attribute, refuse)
+        except (AttributeError, TypeError):  # a C type that cannot be patched: the source scan remains
+            continue
+        saved.append((owner, attribute, own))
+    try:
+        yield
+    finally:
+        for owner, attribute, own in reversed(saved):
+            if own is None:
+                delattr(owner, attribute)
+            else:
+                setattr(owner, attribute, own)
+
+
+def builtin_gru_references(cls):
+    """The built-in GRUs that the source of a learner's class names or inherits from, as strings."""
+    found = [f"inherits from {base.__module__}.{base.__name__}" for base in cls.__mro__[1:]
+             if base.__module__.startswith("torch") and base.__name__ in FORBIDDEN_NAMES]
+    for member in vars(cls).values():
+        member = getattr(member, "__func__", member)
+        if not inspect.isfunction(member):
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(member)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_NAMES:
+                found.append(f"uses {ast.unparse(node)} (in {member.__name__})")
+            elif isinstance(node, ast.ImportFrom) and any(a.name in FORBIDDEN_NAMES for a in node.names):
+                found.append(f"imports {', '.join(a.name for a in node.names)} from {node.module} "
+                             f"(in {member.__name__})")
+    return list(dict.fromkeys(found))
+
+
+class ModuleChecks(FunctionChecks):
+    """The checks made on one learner class; created by `torch_checking`."""
+
+    def call(self, function, *args, returns=None, **kwargs):
+        """Call learner code (a class, a module, a method) with the built-in GRUs forbidden.
+
+        Checks that no built-in GRU was reached, that tensor arguments are left unmodified
+        and, if `returns` is given, that a tuple of that many items comes back.
+        """
+        name = getattr(function, "__name__", type(function).__name__)
+        before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
+        calls = []
+        try:
+            with builtin_gru_forbidden(calls):
+                result = function(*args, **kwargs)
+        except NotImplementedError:
+            self.fail(f"{name} is not implemented yet: it raised NotImplementedError.")
+        except Exception as error:  # the learner's bug (or a refused built-in), in one line
+            if not calls:
+                self.fail(f"{name} raised {type(error).__name__}: {error}.")
+        if calls:
+            self.fail(f"{name} called {calls[0]}, a built-in GRU: {DELEGATION}. [delegation]")
+        self.count += 1
+        for position, (old, new) in enumerate(zip(before, args)):
+            if old is not None and not torch.equal(old, new.detach()):
+                self.fail(f"{name} modified its argument {position + 1} in place; compute new tensors instead.")
+        if returns is not None and (not isinstance(result, tuple) or len(result) != returns):
+            found = f"a tuple of {len(result)} items" if isinstance(result, tuple) else f"a {type(result).__name__}"
+            self.fail(f"{name} should return a tuple of {returns} items, it returned {found}.")
+        return result
+
+    def close(self, name, found, expected, tol, hint="", misconceptions=()):
+        """Check that `found` is a tensor with expected's dtype and device, then its values."""
+        self.count += 1
+        if not isinstance(found, torch.Tensor):
+            self.fail(f"{name} should be a torch.Tensor, found a {type(found).__name__}.")
+        if isinstance(expected, torch.Tensor):
+            if found.dtype != expected.dtype:
+                self.fail(f"{name} has dtype {found.dtype}, expected {expected.dtype} (the inputs' dtype).")
+            if found.device != expected.device:
+                self.fail(f"{name} is on {found.device}, expected {expected.device} (where the inputs are).")
+            expected = expected.detach().cpu().double().numpy()
+        super().close(name, found.detach().cpu().double().numpy(), expected, tol, hint, misconceptions)
+
+    def state_dict_layout(self, module, reference):
+        """Check that module's state dict has exactly reference's names and shapes."""
+        self.count += 1
+        found = {k: tuple(v.shape) for k, v in module.state_dict().items()}
+        expected = {k: tuple(v.shape) for k, v in reference.state_dict().items()}
+        if found != expected:
+            missing = sorted(set(expected) - set(found))
+            extra = sorted(set(found) - set(expected))
+            shapes = [f"{k} {found[k]} (expected {expected[k]})" for k in expected if k in found and found[k] != expected[k]]
+            parts = ([f"missing {missing}"] if missing else []) + ([f"unexpected {extra}"] if extra else []) + shapes
+            self.fail(f"the parameters should be named and shaped as {type(reference).__name__}'s: "
+                      + "; ".join(parts) + ".")
+
+    def load(self, target, state_dict, direction):
+        """target.load_state_dict(state_dict), failing with a message if it does not load."""
+        self.count += 1
+        try:
+            target.load_state_dict(state_dict)
+        except Exception as error:
+            self.fail(f"load_state_dict {direction} failed: {str(error).splitlines()[0]}")
+
+    def gradients_close(self, names, found, expected, tol, case=""):
+        """close() for gradient tensors (found may hold None: no gradient reached that tensor)."""
+        suffix = f" ({case})" if case else ""
+        for name, value, reference in zip(names, found, expected):
+            if value is None:
+                self.fail(f"no gradient reached {name}{suffix}: is it used, and is the graph kept?")
+            self.close(f"gradient of {name}{suffix}", value, reference, tol)
+
+
+@contextmanager
+def torch_checking(name, cls):
+    """Run a block of checks on one learner class; print one line if all pass.
+
+    Fails at once, with the reason, if the class names or inherits from a built-in GRU.
+    The block may set `check.skipped` to a note (a CUDA part on a machine without a GPU):
+    it is printed with the result.
+    """
+    use_short_tracebacks()
+    checks = ModuleChecks(name)
+    checks.skipped = ""
+    if not inspect.isclass(cls):
+        checks.fail(f"{name} should be a class (a torch.nn.Module), found a {type(cls).__name__}.")
+    references = builtin_gru_references(cls)
+    if references:
+        checks.fail(f"{name} {references[0]}: {DELEGATION}. [delegation]")
+    yield checks
+    note = f" ({checks.skipped})" if checks.skipped else ""
+    print(f"\u2713 {name}: all {checks.count} checks passed.{note}")
+
+
+def cuda_device():
+    """torch.device('cuda') when a GPU is usable, else None."""
+    return torch.device("cuda") if torch.cuda.is_available() else None
+
+
+def gradients(outputs_and_upstreams, tensors):
+    """d(sum of <output, upstream>)/d tensors, by autograd; None where a tensor is not reached."""
+    loss = sum((out * up).sum() for out, up in outputs_and_upstreams)
+    return torch.autograd.grad(loss, tensors, allow_unused=True)
+
+
+def _draw(shape, dtype):
+    """0.5 * standard normal float64 values, rounded to dtype first (so both sides see the same numbers)."""
+    return (0.5 * torch.randn(shape, dtype=torch.float64)).to(dtype).double()
+
+
+def _on(tensor, dtype, device):
+    return tensor.detach().to(dtype=dtype, device=device).requires_grad_()
+
+
+def compare_cell(check, cell, reference, N, dtype=torch.float64, device="cpu", tol=None, with_h=True, case=""):
+    """Check a learner's GRUCell against a float64 CPU torch.nn.GRUCell that holds the same weights.
+
+    Draws x (N, D), h (N, H) and an upstream gradient (N, H); compares h_next and the gradients
+    of x, h and every parameter. The learner's cell must already be in `dtype` on `device`;
+    with_h=False calls it as cell(x) and compares with a zero initial state.
+    """
+    tol = tol or (TOL_FLOAT64 if dtype == torch.float64 else TOL_FLOAT32)
+    D, H = reference.input_size, reference.hidden_size
+    x64, h64, up64 = _draw((N, D), dtype), _draw((N, H), dtype), _draw((N, H), dtype)
+    h64 = h64 if with_h else torch.zeros_like(h64)
+    x, h, up = _on(x64, dtype, device), _on(h64, dtype, device), up64.to(dtype=dtype, device=device)
+    h_next = check.call(cell, x, h) if with_h else check.call(cell, x)
+    x64.requires_grad_(), h64.requires_grad_()
+    expected = reference(x64, h64)
+    check.close(f"h_next{case}", h_next, expected.to(dtype=dtype, device=device), tol)
+    names = [name for name, _ in reference.named_parameters()]
+    mine = dict(cell.named_parameters())
+    tensors = [x, h] if with_h else [x]
+    found = check.call(gradients, [(h_next, up)], tensors + [mine[n] for n in names])
+    wanted = gradients([(expected, up64)], ([x64, h64] if with_h else [x64]) + list(reference.parameters()))
+    check.gradients_close(["x", "h"][:len(tensors)] + names, found,
+                          [g.to(dtype=dtype, device=device) for g in wanted], tol, case.strip(" ,()"))
+
+
+def compare_gru(check, model, reference, N, T, dtype=torch.float64, device="cpu", tol=None, with_h0=True,
+                case=""):
+    """Check a learner's GRU against a float64 CPU torch.nn.GRU that holds the same weights.
+
+    Draws x in the reference's layout ((N, T, D) if batch_first else (T, N, D)), h0
+    (num_layers, N, H) and upstream gradients of output and h_n; compares output, h_n and the
+    gradients of x, h0 and every parameter. Both modules must be in the same mode (eval/train).
+    """
+    tol = tol or (TOL_FLOAT64 if dtype == torch.float64 else TOL_FLOAT32)
+    D, H, L = reference.input_size, reference.hidden_size, reference.num_layers
+    x_shape = (N, T, D) if reference.batch_first else (T, N, D)
+    out_shape = (N, T, H) if reference.batch_first else (T, N, H)
+    x64, h64 = _draw(x_shape, dtype), _draw((L, N, H), dtype)
+    up_out64, up_h64 = _draw(out_shape, dtype), _draw((L, N, H), dtype)
+    x, h0 = _on(x64, dtype, device), _on(h64, dtype, device)
+    up_out, up_h = up_out64.to(dtype=dtype, device=device), up_h64.to(dtype=dtype, device=device)
+    output, h_n = check.call(model, x, h0, returns=2) if with_h0 else check.call(model, x, returns=2)
+    x64.requires_grad_(), h64.requires_grad_()
+    expected_out, expected_h = reference(x64, h64) if with_h0 else reference(x64)
+    check.close(f"output{case}", output, expected_out.to(dtype=dtype, device=device), tol)
+    check.close(f"h_n{case}", h_n, expected_h.to(dtype=dtype, device=device), tol)
+    names = [name for name, _ in reference.named_parameters()]
+    mine = dict(model.named_parameters())
+    tensors = [x, h0] if with_h0 else [x]
+    found = check.call(gradients, [(output, up_out), (h_n, up_h)], tensors + [mine[n] for n in names])
+    wanted = gradients([(expected_out, up_out64), (expected_h, up_h64)],
+                       ([x64, h64] if with_h0 else [x64]) + list(reference.parameters()))
+    check.gradients_close(["x", "h0"][:len(tensors)] + names, found,
+                          [g.to(dtype=dtype, device=device) for g in wanted], tol, case.strip(" ,()"))
+
+
+__all__ = ["BuiltinGRUCalled", "CheckFailed", "ModuleChecks", "builtin_gru_forbidden", "builtin_gru_references",
+           "compare_cell", "compare_gru", "cuda_device", "gradients", "torch_checking"]
