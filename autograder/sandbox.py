@@ -1,23 +1,30 @@
 """Each submission executes in a bubblewrap sandbox with resource limits.
 
 SandboxedExecute takes the place of nbgrader's Execute preprocessor in the autograde
-pipeline of `python -m autograder grade` (see grading.py). For one notebook it:
+pipeline of `python -m autograder grade` (see grading.py). Each grading job (a worker
+process, autograder.worker) starts one sandbox and runs its submissions there one after the
+other (class Sandbox):
 
-1. writes the notebook to a fresh root-only folder (the "io" folder);
-2. starts `bwrap` with a new network, PID, IPC and UTS namespace: no network, no other
-   processes to see, and a read-only view of only what Python needs (the system's /usr and
-   /etc, the Python installation, the virtualenv, and the course's gatedrnn/ and
-   autograder/ packages). The solutions, the gradebook, the grading outputs and other
-   learners' submissions are not mounted at all. The kernel's only writable space is a
+1. `bwrap` makes a new network, PID, IPC and UTS namespace: no network, no other processes
+   to see, and a read-only view of only what Python needs (the system's /usr and /etc, the
+   Python installation, the virtualenv, and the course's gatedrnn/ and autograder/
+   packages). The solutions, the gradebook, the grading outputs and other learners'
+   submissions are not mounted at all. The kernel's only writable space is its home on a
    size-limited tmpfs;
-3. inside, autograder.runner executes the notebook with the kernel running as an
-   unprivileged user under rlimits (autograder.limits), keeping a bounded amount of output;
-4. copies the outputs back onto the cells, marks every test cell that did not run with an
-   error (nbgrader would otherwise give a cell without output full points), and records
-   what went wrong in the notebook metadata for the grades' status column.
+2. inside, autograder.runner starts autograder.zygote, a clean process that has imported
+   what kernels import, before it reads any notebook;
+3. for each submission the notebook goes to a root-only folder (the "io" folder); the runner
+   empties the kernel's home and executes the notebook in a brand-new kernel forked from the
+   zygote, running as an unprivileged user under rlimits with its own IPC namespace
+   (autograder.limits), keeping a bounded amount of output;
+4. here, the outputs are copied back onto the cells, every test cell that did not run gets an
+   error (nbgrader would otherwise give a cell without output full points), and what went
+   wrong is recorded in the notebook metadata for the grades' status column. Every process of
+   the job's user is then killed, so nothing of one submission runs on into the next.
 
 The wall-clock limit is enforced here: past it the sandbox is killed, and with it (PID
-namespace, --die-with-parent) every process the submission started.
+namespace, --die-with-parent) every process the submission started; the next submission
+gets a new sandbox. So does the one after a sandbox that died or kept a process alive.
 """
 
 import atexit
