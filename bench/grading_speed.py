@@ -64,6 +64,7 @@ def main():
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
 
         plain = timed([*nbgrader, "autograde", args.assignment], course)
+        load_between = os.getloadavg()
         ours = timed([sys.executable, "-m", "autograder", "grade", args.assignment, str(course / "submitted"),
                       "--out", str(Path(folder) / "out"), "--jobs", str(args.jobs)], REPO)
 
@@ -73,13 +74,14 @@ def main():
     print(f"  plain nbgrader autograde (sequential): {plain:7.1f} s  ({plain / n:.2f} s per submission)")
     print(f"  python -m autograder grade --jobs {args.jobs}: {ours:7.1f} s  ({ours / n:.2f} s per submission)")
     print(f"  ratio autograder / nbgrader: {ours / plain:.2f} (target <= 0.6)")
-    print(f"  load average (1, 5, 15 min) before {_loads(load_before)}, after {_loads(load_after)}")
+    print(f"  load average (1, 5, 15 min) before {_loads(load_before)}, between {_loads(load_between)}, "
+          f"after {_loads(load_after)}")
     result = {
         "benchmark": "bench/grading_speed.py", "assignment": args.assignment, "submissions": n, "jobs": args.jobs,
         "nbgrader_seconds": plain, "autograder_seconds": ours,
         "nbgrader_seconds_per_submission": plain / n, "autograder_seconds_per_submission": ours / n,
         "ratio": ours / plain, "target_ratio": 0.6, "cpus": os.cpu_count(),
-        "load_average_before": load_before, "load_average_after": load_after,
+        "load_average_before": load_before, "load_average_between": load_between, "load_average_after": load_after,
         "date": time.strftime("%Y-%m-%d %H:%M"), "machine": platform.machine(), "python": platform.python_version(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
