@@ -1,5 +1,9 @@
 import sys
 
-from .cli import main
+from .startup import skip_unused_imports
+
+skip_unused_imports()  # before .cli imports nbformat
+
+from .cli import main  # noqa: E402
 
 sys.exit(main())

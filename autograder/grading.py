@@ -18,7 +18,6 @@ import csv
 import html
 import os
 import queue
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +30,7 @@ from .assignments import COURSE_ID, REPO, graded_functions, source_notebook
 from .isolation import SandboxUsers
 from .report import learner_misconceptions, write_report
 from .sandbox import DEFAULT_LIMITS
+from .worker import WorkerProcess
 
 CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "misconceptions"]
 
@@ -58,6 +58,7 @@ class ClassGrader:
         self.db_url = db_url or f"sqlite:///{self.out_dir / 'gradebook.db'}"
         self.limits = dict(DEFAULT_LIMITS, **(limits or {}))
         self.sandbox = sandbox
+        self._api = None  # nbgrader's API, made by the first grade() in this process
         if not self.submitted_dir.is_dir():
             raise ValueError(f"submitted folder {submitted_dir} does not exist")
 
@@ -93,20 +94,28 @@ class ClassGrader:
             lines.append(f"c.Execute.timeout = {self.limits['cell_timeout']!r}")
         (self.out_dir / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
 
-    def nbgrader(self, *args, log=None):
-        """Run one nbgrader command in OUT; returns the CompletedProcess."""
-        env = dict(os.environ)
-        # Kernels must start from this environment's Python, whatever PATH said.
-        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-        return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=self.out_dir, env=env,
-                              stdout=log or subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    def nbgrader_api(self, uid=None):
+        """nbgrader's API with OUT/nbgrader_config.py loaded, the sandbox running as user `uid`.
 
-    def prepare(self):
-        """Write the config and record the assignment's cells in the gradebook."""
-        self.write_config()
-        process = self.nbgrader("generate_assignment", self.assignment, "--force")
-        if process.returncode != 0:
-            raise RuntimeError(f"nbgrader generate_assignment {self.assignment} failed:\n{process.stdout}")
+        What `nbgrader autograde` and `nbgrader generate_feedback` run in OUT, but in this
+        process: a grading worker (autograder.worker) pays nbgrader's start once, not twice
+        per submission.
+        """
+        if self._api is None:
+            from nbgrader.apps import NbGraderAPI
+            from nbgrader.coursedir import CourseDirectory
+            from traitlets.config.loader import PyFileConfigLoader
+
+            config = PyFileConfigLoader("nbgrader_config.py", path=str(self.out_dir)).load_config()
+            if self.sandbox and uid is not None:
+                config.SandboxedExecute.uid = uid
+            self._api = NbGraderAPI(CourseDirectory(config=config), config=config)
+        return self._api
+
+    def generate_assignment(self):
+        """Record the assignment's cells in the gradebook (in a worker); '' or what went wrong."""
+        outcome = self.nbgrader_api().generate_assignment(self.assignment, force=True)
+        return "" if outcome["success"] else outcome.get("log", "") + outcome.get("error", "")
 
     # -- one submission ---------------------------------------------------------------------
 
@@ -120,21 +129,20 @@ class ClassGrader:
         """Autograde one submission and generate its feedback; never raises for a bad submission.
 
         uid: the sandbox user of the parallel job running it (see isolation.SandboxUsers).
+        Runs in a grading worker (autograder.worker), with nbgrader in-process.
         """
         problem = unreadable_reason(self.submission_path(student_id), self.assignment)
         if problem:
             return self.failed(student_id, problem)
         log_path = self.out_dir / "logs" / f"{student_id}.log"
+        api = self.nbgrader_api(uid)
         with open(log_path, "w") as log:
-            sandbox_user = [f"--SandboxedExecute.uid={uid}"] if self.sandbox and uid is not None else []
-            autograde = self.nbgrader("autograde", self.assignment, "--student", student_id, "--force",
-                                      *sandbox_user, log=log)
-            if autograde.returncode != 0:
-                return self.failed(student_id, "autograde failed: " + last_error_line(log_path))
-            feedback = self.nbgrader("generate_feedback", self.assignment, "--student", student_id,
-                                     "--force", log=log)
-            if feedback.returncode != 0:
-                return self.failed(student_id, "feedback failed: " + last_error_line(log_path))
+            for step, run_step in [("autograde", api.autograde), ("feedback", api.generate_feedback)]:
+                outcome = run_step(self.assignment, student_id, force=True)
+                log.write(outcome.get("log", "") + outcome.get("error", ""))
+                log.flush()
+                if not outcome["success"]:
+                    return self.failed(student_id, f"{step} failed: " + last_error_line(log_path))
         result = self.read_gradebook(student_id)
         result.misconceptions = learner_misconceptions(self.autograded_path(student_id))
         events = self.sandbox_events(student_id)
@@ -161,6 +169,14 @@ class ClassGrader:
             total = gradebook.find_submission(self.assignment, student_id).score
         by_function = {f.name: scores.get("test_" + f.name, 0.0) for f in self.functions}
         return Result(student_id, score=total, function_scores=by_function)
+
+    def grade_in(self, worker, student_id):
+        """grade() in a worker process; a zero with the reason if the worker died doing it."""
+        problem = unreadable_reason(self.submission_path(student_id), self.assignment)
+        if problem:
+            return self.failed(student_id, problem)
+        fields = worker.grade(student_id)
+        return Result(**fields) if fields is not None else self.failed(student_id, worker.exit_reason())
 
     def failed(self, student_id, reason):
         """A zero with a reason, and a feedback page that says it."""
@@ -211,7 +227,7 @@ class ClassGrader:
         Submissions already recorded in OUT/grades.csv by an earlier run are kept, not
         graded again, unless fresh is true: a run that was stopped resumes where it was.
         """
-        self.prepare()
+        self.write_config()
         students = self.student_ids()
         recorded = {} if fresh else self.recorded_results()
         results = [recorded[s] for s in students if s in recorded]
@@ -220,21 +236,25 @@ class ClassGrader:
             progress(f"Resuming: {len(results)} submissions already graded, {len(todo)} to grade.")
         started = time.monotonic()
         users = SandboxUsers(jobs if self.sandbox else 0)
-        free_uids = queue.SimpleQueue()
-        for uid in users.uids or [None] * jobs:
-            free_uids.put(uid)
+        free_workers = queue.SimpleQueue()  # one worker process per job, each with its own sandbox user
+        workers = [WorkerProcess(self, uid, self.out_dir / "logs" / f"worker-{job}.log")
+                   for job, uid in enumerate(users.uids or [None] * jobs)]
+        for worker in workers:
+            worker.start()
+            free_workers.put(worker)
 
         def grade_timed(student_id):
-            uid = free_uids.get()
+            worker = free_workers.get()
             began = time.monotonic()
             try:
-                return self.grade(student_id, uid), time.monotonic() - began
+                return self.grade_in(worker, student_id), time.monotonic() - began
             finally:
-                free_uids.put(uid)
+                free_workers.put(worker)
 
-        # Each grading is nbgrader subprocesses, so threads are enough to run them side by side.
+        # Each grading runs in a worker process, so threads are enough to run them side by side.
         pool = ThreadPoolExecutor(max_workers=jobs)
         try:
+            workers[0].prepare()
             for finished, (result, seconds) in enumerate(pool.map(grade_timed, todo), 1):
                 results.append(result)
                 self.write_csv(results)
@@ -244,12 +264,20 @@ class ClassGrader:
                          f"{result.status} ({seconds:.1f} s) | elapsed {_clock(elapsed)}, about {_clock(left)} left")
         finally:
             pool.shutdown(wait=True)
+            for worker in workers:
+                worker.close()
             users.release()  # nothing a submission started outlives the run
         self.write_csv(sorted(results, key=lambda r: r.student_id))
         report = write_report(self, results)
         progress(f"Graded {len(todo)} submissions of {self.assignment} in "
                  f"{time.monotonic() - started:.1f} s: {self.out_dir / 'grades.csv'}, report {report}")
         return results
+
+
+def course_env():
+    """This process's environment with its Python's folder first on PATH: nbgrader runs helper
+    commands (alembic) and kernels from PATH, and they must be this environment's."""
+    return dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
 
 
 def _clock(seconds):

@@ -1,23 +1,32 @@
-"""Execute one notebook inside the sandbox (autograder.sandbox starts this with bwrap).
+"""Execute notebooks inside a sandbox, one at a time (autograder.sandbox starts this with bwrap).
 
     python -m autograder.runner IO_DIR --uid U --cell-timeout S --output-kb K [limits...]
 
-Runs as root inside the sandbox. IO_DIR holds in.ipynb, readable by root alone; the runner
-reads it into memory and deletes it before any learner code runs, so the kernel (user U,
-with resource limits, see autograder.limits) never finds the hidden tests on disk. The
-kernel's home and working folder is /sandbox/home on a size-limited tmpfs. Writes
-IO_DIR/out.ipynb (the executed notebook) and IO_DIR/events.json (what went wrong, in words).
+Runs as root inside the sandbox, for as long as the sandbox lives (one grading job's
+submissions, one after the other). It first starts autograder.zygote, which forks a fresh
+kernel for each notebook. Then, for each line on stdin: IO_DIR holds in.ipynb, readable by
+root alone; the runner reads it into memory and deletes it before any learner code runs, so
+the kernel (user U, with resource limits, see autograder.limits) never finds the hidden
+tests on disk. The kernel's home and working folder is /sandbox/home on a size-limited
+tmpfs, emptied before each notebook. Writes IO_DIR/out.ipynb (the executed notebook) and
+IO_DIR/events.json (what went wrong, in words), then answers "done" on stdout.
 """
 
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import sys
 
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
-from traitlets import Integer
+from .startup import skip_unused_imports
+
+skip_unused_imports()  # before nbformat: a sandbox starts for every submission
+
+import nbformat  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+from nbclient.exceptions import DeadKernelError  # noqa: E402
+from traitlets import Integer  # noqa: E402
 
 KERNEL_NAME = "course-sandbox"
 HOME = "/sandbox/home"
@@ -66,34 +75,44 @@ class CappedClient(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
-def write_kernel_spec(io_dir, args):
-    """A kernel spec that starts the kernel through autograder.limits as user `uid`."""
+def write_kernel_spec(io_dir, socket_path):
+    """A kernel spec whose kernel is forked by the zygote listening on socket_path (see autograder/relay.py)."""
     folder = os.path.join(io_dir, "jupyter", "kernels", KERNEL_NAME)
-    os.makedirs(folder)
-    argv = [sys.executable, "-m", "autograder.limits", "--uid", str(args.uid),
-            "--memory-mb", str(args.memory_mb), "--cpu-seconds", str(args.cpu_seconds),
-            "--processes", str(args.processes), "--file-mb", str(args.file_mb), "--home", HOME,
-            "{connection_file}"]
+    os.makedirs(folder, exist_ok=True)
+    relay = os.path.join(os.path.dirname(os.path.abspath(__file__)), "relay.py")
+    argv = [sys.executable, "-I", "-S", relay, socket_path, "{connection_file}"]
     with open(os.path.join(folder, "kernel.json"), "w") as handle:
         json.dump({"argv": argv, "display_name": "Python 3 (sandboxed)", "language": "python"}, handle)
     os.environ["JUPYTER_PATH"] = os.path.join(io_dir, "jupyter")
     os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(io_dir, "runtime")
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.runner")
-    parser.add_argument("io_dir")
-    for name in ["uid", "cell_timeout", "output_kb", "memory_mb", "cpu_seconds", "processes", "file_mb"]:
-        parser.add_argument("--" + name.replace("_", "-"), type=int, required=True)
-    args = parser.parse_args(argv)
+def start_zygote(args):
+    """Start autograder.zygote (before any notebook is read) and wait until it is ready; returns its socket."""
+    socket_path = os.path.join(args.io_dir, "zygote.sock")
+    command = [sys.executable, "-m", "autograder.zygote", socket_path, "--home", HOME]
+    for name in ["uid", "memory_mb", "cpu_seconds", "processes", "file_mb"]:
+        command += ["--" + name.replace("_", "-"), str(getattr(args, name))]
+    zygote = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    if zygote.stdout.readline().strip() != "ready":
+        raise RuntimeError("the kernel zygote did not start")
+    return socket_path
 
-    source = os.path.join(args.io_dir, "in.ipynb")
+
+def fresh_home(uid):
+    """An empty home for the next kernel: nothing a learner's code wrote reaches the next one."""
+    shutil.rmtree(HOME, ignore_errors=True)
+    os.makedirs(HOME)
+    os.chown(HOME, uid, uid)
+    os.chmod(HOME, 0o700)
+
+
+def execute(io_dir, args):
+    """Execute IO_DIR/in.ipynb into IO_DIR/out.ipynb and IO_DIR/events.json."""
+    source = os.path.join(io_dir, "in.ipynb")
     notebook = nbformat.read(source, as_version=4)
     os.unlink(source)  # from here on the hidden tests exist only in this process's memory
-    os.makedirs(HOME, exist_ok=True)
-    os.chown(HOME, args.uid, args.uid)
-    os.chmod(HOME, 0o700)
-    write_kernel_spec(args.io_dir, args)
+    fresh_home(args.uid)
 
     events = []
     client = CappedClient(notebook, kernel_name=KERNEL_NAME, timeout=args.cell_timeout, allow_errors=True,
@@ -115,9 +134,26 @@ def main(argv=None):
     if client.truncated:
         events.append(f"more than {args.output_kb} KB of output were printed; the rest was dropped")
 
-    nbformat.write(notebook, os.path.join(args.io_dir, "out.ipynb"))
-    with open(os.path.join(args.io_dir, "events.json"), "w") as handle:
+    nbformat.write(notebook, os.path.join(io_dir, "out.ipynb"))
+    with open(os.path.join(io_dir, "events.json"), "w") as handle:
         json.dump(events, handle)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder.runner")
+    parser.add_argument("io_dir")
+    for name in ["uid", "cell_timeout", "output_kb", "memory_mb", "cpu_seconds", "processes", "file_mb"]:
+        parser.add_argument("--" + name.replace("_", "-"), type=int, required=True)
+    args = parser.parse_args(argv)
+
+    requests, answers = sys.stdin, os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # what this process and its children print goes to the log, not into the answers
+    sys.stdout = sys.stderr
+    write_kernel_spec(args.io_dir, start_zygote(args))
+    for _ in requests:  # one line per notebook to run; between notebooks, autograder.sandbox has
+        execute(args.io_dir, args)  # killed every process of the kernel's user
+        answers.write("done\n")
+        answers.flush()
 
 
 if __name__ == "__main__":

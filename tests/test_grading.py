@@ -103,3 +103,25 @@ def test_grading_runs_never_share_a_sandbox_user():
     again = SandboxUsers(1)  # released ids can be taken again
     assert again.uids[0] <= min(first.uids + second.uids)  # lowest free id first
     again.release()
+
+
+def test_a_worker_that_dies_costs_its_submission_a_zero_with_the_reason(tmp_path):
+    """Submissions are graded in worker processes (autograder.worker); one that dies must not
+    lose the row or stop the run: the submission gets a zero and a status that says why."""
+    from autograder.grading import ClassGrader
+    from autograder.worker import WorkerProcess
+
+    (tmp_path / "submitted" / "a1" / "rnn").mkdir(parents=True)
+    shutil.copy(source_notebook("rnn"), tmp_path / "submitted" / "a1" / "rnn" / "rnn.ipynb")
+    grader = ClassGrader("rnn", tmp_path / "submitted", tmp_path / "out", sandbox=False)
+    grader.write_config()
+    worker = WorkerProcess(grader, None, tmp_path / "out" / "logs" / "worker-0.log")
+    worker.settings["assignment"] = "no-such-assignment"  # the worker raises on start and exits
+    try:
+        result = grader.grade_in(worker, "a1")
+    finally:
+        worker.close()
+    assert (result.score, result.function_scores) == (0.0, {f.name: 0.0 for f in grader.functions})
+    assert result.status.startswith("the grading worker stopped (exit status 1)")
+    assert "unknown assignment 'no-such-assignment'" in (tmp_path / "out" / "logs" / "worker-0.log").read_text()
+    assert "could not be graded: the grading worker stopped" in grader.feedback_path("a1").read_text()
