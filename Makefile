@@ -16,7 +16,7 @@ help:
 	@echo "make instructor-book  build the instructor edition (with the solutions) into _build/instructor/html"
 	@echo "make linkcheck        check the external links of the book (needs the network; not part of make test)"
 	@echo "make release  regenerate the released exercise notebooks with nbgrader"
-	@echo "make bench    run every benchmark in bench/ (results in bench/results/, shown by the book)"
+	@echo "make bench    run every benchmark in bench/ (results in bench/results/; the book shows the GRU ones)"
 	@echo "make serve    serve the built book on http://localhost:8000"
 	@echo "make clean    remove build outputs (keeps .venv)"
 

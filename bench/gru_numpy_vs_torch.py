@@ -1,9 +1,11 @@
 """Time the course's fast NumPy GRU against torch.nn.GRU, forward + backward, on the CPU.
 
-    python bench/gru_numpy_vs_torch.py [--threads 1] [--repeats 15] [--min-seconds 5] [--out FILE] [--quick]
+    python bench/gru_numpy_vs_torch.py [--threads 1,2] [--repeats 15] [--min-seconds 5] [--out FILE] [--quick]
 
-Both run in this process, on the same float32 or float64 data and weights, with the same
+Both run in one process, on the same float32 or float64 data and weights, with the same
 number of threads (BLAS for NumPy, intra-op for torch; both set before NumPy and torch load).
+Each thread count of --threads (default: 1 and every core of the machine) is measured in a
+process of its own, since a BLAS library's thread count is fixed when it loads.
 One measurement is one forward and one backward pass computing every gradient (dx, dh0,
 dWx, dWh, dbx, dbh) for an upstream gradient on every hidden state. The two are timed
 interleaved (A, B, A, B, ...) after a warm-up, at least 15 times each and for at least 5 s
@@ -21,7 +23,9 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,8 +37,10 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "gru_numpy_vs_torch.
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--threads", type=int, default=1,
-                        help="threads for NumPy's BLAS and for torch (default 1: reproducible on shared machines)")
+    parser.add_argument("--threads", default=None,
+                        help="comma-separated thread counts for NumPy's BLAS and for torch, each measured in a "
+                             "process of its own (default: 1, reproducible on shared machines, and all cores; "
+                             "--quick: 1)")
     parser.add_argument("--repeats", type=int, default=15, help="least timed runs of each, interleaved (default 15)")
     parser.add_argument("--min-seconds", type=float, default=5.0,
                         help="keep alternating for at least this long per configuration (default 5), so that the "
@@ -141,19 +147,24 @@ def time_interleaved(runners, repeats, min_seconds=0.0):
     return best, rounds
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    limit_threads(args.threads)
-    import numpy as np
+def thread_counts(args):
+    """The thread counts to measure: --threads, or 1 and every core (1 alone for --quick)."""
+    if args.threads:
+        counts = sorted({int(n) for n in args.threads.split(",")})
+        if not counts or counts[0] < 1:
+            raise SystemExit(f"--threads: positive thread counts, comma-separated, expected; got {args.threads!r}")
+        return counts
+    return [1] if args.quick else sorted({1, os.cpu_count() or 1})
+
+
+def measure(threads, quick, repeats, min_seconds):
+    """Time every shape and dtype with `threads` threads in this process; returns the rows."""
+    limit_threads(threads)
     import torch
 
-    torch.set_num_threads(args.threads)
-    shapes, repeats, min_seconds = (QUICK_SHAPES, 2, 0.0) if args.quick else (SHAPES, args.repeats, args.min_seconds)
+    torch.set_num_threads(threads)
+    shapes = QUICK_SHAPES if quick else SHAPES
     rows = []
-    print(f"fast NumPy GRU vs torch.nn.GRU, forward + backward, {args.threads} thread(s), "
-          f"best of at least {repeats} interleaved runs and {min_seconds:g} s")
-    print(f"{'T':>4} {'N':>4} {'D':>4} {'H':>4} {'dtype':>8} {'NumPy ms':>9} {'torch ms':>9} {'runs':>5} "
-          f"{'NumPy/torch':>12}")
     for T, N, D, H in shapes:
         for dtype in DTYPES:
             problem = make_problem(T, N, D, H, dtype)
@@ -163,20 +174,46 @@ def main(argv=None):
             if not error < limit:
                 raise SystemExit(f"NumPy and torch disagree at {(T, N, D, H)} {dtype}: relative error {error:.1e}")
             (numpy_s, torch_s), rounds = time_interleaved([numpy_run, torch_run], repeats, min_seconds)
-            rows.append({"T": T, "N": N, "D": D, "H": H, "dtype": dtype, "numpy_ms": 1e3 * numpy_s,
-                         "torch_ms": 1e3 * torch_s, "runs": rounds, "ratio": numpy_s / torch_s,
-                         "max_rel_error": error})
-            print(f"{T:4d} {N:4d} {D:4d} {H:4d} {dtype:>8} {1e3 * numpy_s:9.2f} {1e3 * torch_s:9.2f} {rounds:5d} "
-                  f"{numpy_s / torch_s:12.2f}")
+            rows.append({"threads": threads, "T": T, "N": N, "D": D, "H": H, "dtype": dtype,
+                         "numpy_ms": 1e3 * numpy_s, "torch_ms": 1e3 * torch_s, "runs": rounds,
+                         "ratio": numpy_s / torch_s, "max_rel_error": error})
+    return rows
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    counts = thread_counts(args)
+    repeats, min_seconds = (2, 0.0) if args.quick else (args.repeats, args.min_seconds)
+    if len(counts) > 1:  # one child process per thread count, each writing its rows to a file
+        rows = []
+        with tempfile.TemporaryDirectory() as folder:
+            for threads in counts:
+                part = Path(folder) / f"{threads}.json"
+                command = [sys.executable, __file__, "--threads", str(threads), "--repeats", str(args.repeats),
+                           "--min-seconds", str(args.min_seconds), "--out", str(part)] + (["--quick"] if args.quick else [])
+                subprocess.run(command, check=True)
+                rows += json.loads(part.read_text())["rows"]
+    else:
+        print(f"fast NumPy GRU vs torch.nn.GRU, forward + backward, {counts[0]} thread(s), "
+              f"best of at least {repeats} interleaved runs and {min_seconds:g} s")
+        print(f"{'T':>4} {'N':>4} {'D':>4} {'H':>4} {'dtype':>8} {'NumPy ms':>9} {'torch ms':>9} {'runs':>5} "
+              f"{'NumPy/torch':>12}")
+        rows = measure(counts[0], args.quick, repeats, min_seconds)
+        for r in rows:
+            print(f"{r['T']:4d} {r['N']:4d} {r['D']:4d} {r['H']:4d} {r['dtype']:>8} {r['numpy_ms']:9.2f} "
+                  f"{r['torch_ms']:9.2f} {r['runs']:5d} {r['ratio']:12.2f}")
+    import numpy as np
+    import torch
+
     result = {
         "benchmark": "bench/gru_numpy_vs_torch.py",
         "what": "fast NumPy GRU (gatedrnn.fast_gru) vs torch.nn.GRU, forward + backward, CPU",
-        "threads": args.threads, "repeats": repeats, "min_seconds": min_seconds,
+        "threads": counts, "repeats": repeats, "min_seconds": min_seconds,
         "statistic": "minimum over interleaved runs",
         "quick": args.quick,
-        "date": time.strftime("%Y-%m-%d"), "cpu": cpu_model(), "machine": platform.machine(),
-        "python": platform.python_version(), "numpy": np.__version__, "torch": torch.__version__,
-        "rows": rows,
+        "date": time.strftime("%Y-%m-%d"), "cpu": cpu_model(), "cores": os.cpu_count(),
+        "machine": platform.machine(), "python": platform.python_version(), "numpy": np.__version__,
+        "torch": torch.__version__, "rows": rows,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

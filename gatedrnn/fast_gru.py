@@ -44,36 +44,49 @@ def fast_gru_forward(x, h0, Wx, Wh, bx, bh):
     half = np.ones(3 * H, dtype=dtype)
     half[:2 * H] = 0.5
     Wh_half = Wh.astype(dtype) * half                                    # (H, 3H)
-    bias = (bx + bh) * half                                              # r|z take both biases here
-    bias[2 * H:] = bx[2 * H:]                                            # n's bh stays inside r * (...)
+    bias_rz = ((bx + bh) * half)[:2 * H].astype(dtype)                   # r|z take both biases
+    bx_n, bh_n = np.asarray(bx[2 * H:], dtype=dtype), np.asarray(bh[2 * H:], dtype=dtype)
     proj = (x.reshape(N * T, D) @ (Wx.astype(dtype) * half)).reshape(N, T, 3 * H)  # the one input GEMM
-    proj += bias                                                         # (N, T, 3H), batch-major
-    bh_n = np.asarray(bh[2 * H:], dtype=dtype)
     states = np.empty((T + 1, N, H), dtype=dtype)                        # h_0 ... h_T, time-major
     states[0] = h0
     gates = np.empty((T, N, 2 * H), dtype=dtype)                         # r | z of every step
-    cand = np.empty((T, N, H), dtype=dtype)                              # n of every step
-    rec_n = np.empty((T, N, H), dtype=dtype)                             # h_{t-1} Wh_n + bh_n
-    rec = np.empty((N, 3 * H), dtype=dtype)                              # this step's h_{t-1} Wh (r|z halved)
+    # What the backward pass multiplies the incoming gradient by, computed here while each
+    # step's values are still in the cache (names as in fast_gru_backward):
+    to_cand = np.empty((T, N, H), dtype=dtype)                           # (1 - z)(1 - n^2)
+    to_update = np.empty((T, N, H), dtype=dtype)                         # (h - n) z (1 - z)
+    to_reset = np.empty((T, N, H), dtype=dtype)                          # (h Wh_n + bh_n) r (1 - r)
+    rec = np.empty((N, 3 * H), dtype=dtype)                              # this step's h_{t-1} Wh
+    c = np.empty((N, H), dtype=dtype)                                    # this step's n
+    one_minus = np.empty((N, H), dtype=dtype)
     for t in range(T):
         np.matmul(states[t], Wh_half, out=rec)                           # the one recurrent GEMM
         g = gates[t]                                                     # (N, 2H)
         np.add(proj[:, t, :2 * H], rec[:, :2 * H], out=g)                # half the r|z pre-activations
+        g += bias_rz
         np.tanh(g, out=g)
         g += 1.0
         g *= 0.5                                                         # r | z
-        rn = rec_n[t]
-        np.add(rec[:, 2 * H:], bh_n, out=rn)                             # (N, H)
-        c = cand[t]
-        np.multiply(g[:, :H], rn, out=c)                                 # r * (h Wh_n + bh_n)
+        r, z = g[:, :H], g[:, H:]
+        rn = rec[:, 2 * H:]
+        rn += bh_n                                                       # h Wh_n + bh_n
+        np.multiply(r, rn, out=c)
         c += proj[:, t, 2 * H:]
+        c += bx_n
         np.tanh(c, out=c)                                                # n
-        s = states[t + 1]                                                # h' = n + z * (h - n)
-        np.subtract(states[t], c, out=s)
-        s *= g[:, H:]
-        s += c
+        np.subtract(1.0, r, out=one_minus)                               # the reset factor
+        np.multiply(one_minus, r, out=to_reset[t])
+        to_reset[t] *= rn
+        s = states[t + 1]
+        np.subtract(states[t], c, out=s)                                 # h - n
+        np.subtract(1.0, z, out=one_minus)                               # 1 - z from here on
+        np.multiply(s, z, out=s)                                         # z (h - n)
+        np.multiply(s, one_minus, out=to_update[t])
+        s += c                                                           # h' = n + z (h - n)
+        np.multiply(c, c, out=to_cand[t])
+        np.subtract(1.0, to_cand[t], out=to_cand[t])
+        to_cand[t] *= one_minus
     h = states[1:].transpose(1, 0, 2)                                    # (N, T, H), a view
-    return h, (x, states, gates, cand, rec_n, Wx, Wh)
+    return h, (x, states, gates, to_cand, to_update, to_reset, Wx, Wh)
 
 
 def fast_gru_backward(dh, cache):
@@ -86,21 +99,11 @@ def fast_gru_backward(dh, cache):
     Returns (dx, dh0, dWx, dWh, dbx, dbh) of shapes (N, T, D), (N, H), (D, 3H), (H, 3H),
     (3H,), (3H,).
     """
-    x, states, gates, cand, rec_n, Wx, Wh = cache
+    x, states, gates, to_cand, to_update, to_reset, Wx, Wh = cache
     N, T, D = x.shape
     H = states.shape[2]
     dtype = states.dtype
-    r, z, n, prev = gates[..., :H], gates[..., H:], cand, states[:-1]    # each (T, N, H)
-    # The factors that do not depend on the incoming gradient, for all steps at once:
-    one_minus_z = 1.0 - z
-    to_cand = 1.0 - n * n
-    to_cand *= one_minus_z                                               # (1 - z)(1 - n^2)
-    to_update = prev - n
-    to_update *= z
-    to_update *= one_minus_z                                             # (h - n) z (1 - z)
-    to_reset = 1.0 - r
-    to_reset *= r
-    to_reset *= rec_n                                                    # (h Wh_n + bh_n) r (1 - r)
+    r, z = gates[..., :H], gates[..., H:]                                # each (T, N, H)
     d_proj = np.empty((N, T, 3 * H), dtype=dtype)   # gradient of x_t Wx + bx, batch-major like x
     d_rec = np.empty((T, N, 3 * H), dtype=dtype)    # gradient of h_{t-1} Wh + bh, time-major like states
     carry = np.zeros((N, H), dtype=dtype)           # gradient reaching h_t from step t+1
@@ -116,13 +119,15 @@ def fast_gru_backward(dh, cache):
         np.multiply(g_h, to_update[t], out=dr[:, H:2 * H])               # ... of z
         np.multiply(d_cand, to_reset[t], out=dr[:, :H])                  # ... of r
         np.multiply(d_cand, r[t], out=dr[:, 2 * H:])                     # ... of h Wh_n + bh_n
+        d_proj[:, t, :2 * H] = dr[:, :2 * H]                             # r|z: the same for x and h
         np.matmul(dr, Wh_T, out=carry)                                   # (N, H): the one GEMM per step
         np.multiply(g_h, z[t], out=direct)                               # the direct path through z * h
         carry += direct
-    d_proj[..., :2 * H] = d_rec[..., :2 * H].transpose(1, 0, 2)          # r|z: the same for x and h
     flat_proj = d_proj.reshape(N * T, 3 * H)
     flat_rec = d_rec.reshape(T * N, 3 * H)
     dWx = x.reshape(N * T, D).T.astype(dtype, copy=False) @ flat_proj    # (D, 3H), one GEMM over N*T
-    dWh = prev.reshape(T * N, H).T @ flat_rec                            # (H, 3H), one GEMM over T*N
-    dx = (flat_proj @ Wx.T.astype(dtype, copy=False)).reshape(N, T, D)  # (N, T, D), one GEMM
-    return dx, carry, dWx, dWh, flat_proj.sum(axis=0), flat_rec.sum(axis=0)
+    dWh = states[:-1].reshape(T * N, H).T @ flat_rec                     # (H, 3H), one GEMM over T*N
+    dx = (flat_proj @ np.ascontiguousarray(Wx.T, dtype=dtype)).reshape(N, T, D)  # (N, T, D), one GEMM
+    dbh = flat_rec.sum(axis=0)                                           # (3H,)
+    dbx = np.concatenate([dbh[:2 * H], flat_proj[:, 2 * H:].sum(axis=0)])  # r|z: the same as dbh
+    return dx, carry, dWx, dWh, dbx, dbh

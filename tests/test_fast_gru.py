@@ -57,15 +57,20 @@ def test_float32_stays_float32_and_inputs_are_untouched():
 
 def test_benchmark_script_runs_and_writes_what_the_chapter_reads(tmp_path):
     out = tmp_path / "quick.json"
-    process = run(["python", str(REPO / "bench" / "gru_numpy_vs_torch.py"), "--quick", "--out", str(out)])
+    process = run(["python", str(REPO / "bench" / "gru_numpy_vs_torch.py"), "--quick", "--threads", "1,2",
+                   "--out", str(out)])
     assert "NumPy/torch" in process.stdout
     quick, committed = json.loads(out.read_text()), json.loads(RESULTS.read_text())
-    assert quick["quick"] and quick["threads"] == 1 and len(quick["rows"]) == 2
+    assert quick["quick"] and quick["threads"] == [1, 2] and len(quick["rows"]) == 4
+    assert sorted((r["threads"], r["dtype"]) for r in quick["rows"]) == [
+        (1, "float32"), (1, "float64"), (2, "float32"), (2, "float64")]
     for row in quick["rows"]:
         assert row["ratio"] == pytest.approx(row["numpy_ms"] / row["torch_ms"])
     # The committed results come from a full run of the same script version (same fields).
     assert set(committed) == set(quick) and set(committed["rows"][0]) == set(quick["rows"][0])
-    assert not committed["quick"] and committed["threads"] == 1
-    assert sorted((r["T"], r["N"], r["D"], r["H"], r["dtype"]) for r in committed["rows"]) == [
-        (50, 32, 128, 128, "float32"), (50, 32, 128, 128, "float64"),
-        (100, 64, 256, 256, "float32"), (100, 64, 256, 256, "float64")]
+    assert not committed["quick"] and committed["threads"][0] == 1
+    shapes = [(50, 32, 128, 128, "float32"), (50, 32, 128, 128, "float64"),
+              (100, 64, 256, 256, "float32"), (100, 64, 256, 256, "float64")]
+    for threads in committed["threads"]:
+        assert sorted((r["T"], r["N"], r["D"], r["H"], r["dtype"]) for r in committed["rows"]
+                      if r["threads"] == threads) == shapes
