@@ -11,9 +11,10 @@ large matrix products (GEMMs), which BLAS runs far more efficiently than many sm
   after the loop dWx, dWh and dx are each ONE GEMM over all N*T rows, and dbx, dbh
   one sum each.
 
-The same idea applies to the elementwise work: every factor of the backward pass that
-does not depend on the incoming gradient (such as (1 - z) * (1 - n^2)) is computed for
-all steps at once before the loop, so each step does only a handful of operations.
+The elementwise work is kept small too: every factor of the backward pass that does not
+depend on the incoming gradient (such as (1 - z) * (1 - n^2)) is computed in the forward
+loop, while that step's values are still in the processor's cache, so each backward step
+does only a handful of multiplications.
 Inputs and outputs stay batch-major (N, T, ...), as the products over all rows need no
 particular order; what the loop walks through step by step (the hidden states, the
 recurrent products) is kept time-major (T, N, ...), so each step's rows are contiguous.
