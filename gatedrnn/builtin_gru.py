@@ -20,6 +20,7 @@ from torch.overrides import TorchFunctionMode
 
 KERNELS = ("gru", "gru_cell", "_thnn_fused_gru_cell")  # the built-in GRU kernels, as torch names them
 
+
 class BuiltinGRUCalled(Exception):
     """Raised by a built-in GRU entry point while the learner's code runs."""
 

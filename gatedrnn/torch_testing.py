@@ -8,10 +8,11 @@
 `torch_checking` first reads the source of the learner's class and fails, with a reason, if
 it names a built-in GRU (torch.nn.GRU, torch.nn.GRUCell, torch._VF.gru, torch.gru_cell, ...)
 or inherits from one of torch's recurrent modules. Every `check.call` then runs the learner's
-code with those entry points replaced by functions that raise and record the call, so that a
-GRU reached some other way (getattr with a computed name, a helper function) is caught too:
-the part that delegates earns nothing, and the message says why. Outside `check.call` the
-built-ins are untouched: the tests themselves use torch.nn.GRU as the reference.
+code with those entry points replaced by functions that raise and record the call
+(gatedrnn.builtin_gru), so that a GRU reached some other way (getattr with a computed name, a
+helper function) is caught too: the part that delegates earns nothing, and the message says
+why. Outside `check.call` the built-ins are untouched: the tests themselves use torch.nn.GRU as
+the reference.
 
 Tensors are compared with gatedrnn.testing's rules (relative error, tolerances) after a check
 that their dtype and device are the expected ones.
