@@ -16,6 +16,12 @@ series, and the learner's forecaster is trained and asked for its forecasts one 
 time: the held-out months, which the hidden test in the kernel holds too (where learner code
 could read them), never enter the sandbox but as the history of a month already forecast,
 and the score is computed here. The function keeps the smaller of the two scores.
+
+The gru_torch exercise's classes run in a sandbox with PyTorch too, where every built-in GRU
+is forbidden before the learner's cells run (gatedrnn/builtin_gru.py, patched entry points and
+a torch-function mode that sees the kernels however they are reached). A trusted driver
+(autograder/gru_torch_probe.py) builds each class with fresh sizes, loads a torch.nn module's
+parameters into it and returns its outputs and gradients in float64; torch.nn decides here.
 """
 
 import ast
@@ -41,6 +47,7 @@ from .isolation import isolated_system, kill_user_processes
 
 PROBE = Path(__file__).with_name("probe.py")
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+WITH_TORCH = ("numpy", "torch")  # the sandbox's packages for an exercise written with PyTorch
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,41 @@ class ProbeSession:
             raise ProbeError(f"a malformed answer ({type(error).__name__})") from None
 
 
+class Sandboxes:
+    """The probe sandbox of one independent check: started when first needed, and again after one
+    hung or died, so that one function's endless loop or crash does not fail the others.
+
+        with Sandboxes(cells, uid, call_seconds) as sandboxes:
+            why = sandboxes.run(check, *args)  # check(session, *args), or why the sandbox failed
+    """
+
+    def __init__(self, cells, uid, call_seconds, distributions=("numpy",)):
+        if shutil.which("bwrap") is None:
+            raise RuntimeError("the independent check needs bubblewrap")
+        self.options = dict(cells=cells, uid=uid, call_seconds=call_seconds, distributions=distributions)
+        self.session = None
+
+    def run(self, check, *args, failed=str):
+        """check(session, *args); failed(the reason) if the sandbox hung or died meanwhile."""
+        self.session = self.session or ProbeSession(**self.options)
+        try:
+            return check(self.session, *args)
+        except ProbeError as error:
+            self.close()
+            return failed(str(error))
+
+    def close(self):
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def _draw(rng, layouts, sizes):
     """Arrays of 0.5 * standard normal values for each name -> dimensions."""
     arrays = {}
@@ -227,12 +269,9 @@ def verify(cells, pairs, uid, call_seconds=120, seed=None):
     while a function is checked (an endless loop, os._exit, a crash), that function fails
     with the reason and a fresh sandbox checks the others.
     """
-    if shutil.which("bwrap") is None:
-        raise RuntimeError("the independent check needs bubblewrap")
     rng = np.random.default_rng(seed)
     failures = {}
-    session = None
-    try:
+    with Sandboxes(cells, uid, call_seconds) as sandboxes:
         for pair in pairs:
             failures.update({pair.forward: "", pair.backward: ""})
             cases = [dict.fromkeys("NTDH", 1), {letter: int(rng.integers(1, 6)) for letter in "NTDH"}]
@@ -241,18 +280,9 @@ def verify(cells, pairs, uid, call_seconds=120, seed=None):
                 expected = pair.reference(inputs, upstreams)
                 case = ", ".join(f"{k}={v}" for k, v in sizes.items() if any(k in d for d in pair.inputs.values()))
                 for function in (pair.forward, pair.backward):
-                    if failures[function]:
-                        continue
-                    session = session or ProbeSession(cells, uid, call_seconds)
-                    try:
-                        failures[function] = _check_one(session, pair, function, inputs, upstreams, *expected, case)
-                    except ProbeError as error:
-                        failures[function] = str(error)
-                        session.close()
-                        session = None
-    finally:
-        if session is not None:
-            session.close()
+                    if not failures[function]:
+                        failures[function] = sandboxes.run(_check_one, pair, function, inputs, upstreams,
+                                                           *expected, case)
     return failures
 
 
@@ -325,7 +355,6 @@ ASSIGNMENT_PAIRS = {
 
 # -- the forecast exercise: exact functions, and a forecaster scored on held-out months --------
 
-FORECAST_DISTRIBUTIONS = ("numpy", "torch")
 HELDOUT_NAME = "HELDOUT_CO2_PPM"  # the list of held-out values in the source notebook's hidden test
 
 
@@ -451,29 +480,117 @@ def verify_forecast(cells, uid, call_seconds=120, seed=None):
     """
     from .assignments import graded_functions, source_notebook
 
-    if shutil.which("bwrap") is None:
-        raise RuntimeError("the independent check needs bubblewrap")
     points = {f.name: f.points for f in graded_functions(source_notebook("forecast"))}
     rng = np.random.default_rng(seed)
-    failures, caps, session = {}, {}, None
-    try:
+    failures, caps = {}, {}
+    with Sandboxes(cells, uid, call_seconds, WITH_TORCH) as sandboxes:
         for check in FORECAST_EXACT:
-            session = session or ProbeSession(cells, uid, call_seconds, distributions=FORECAST_DISTRIBUTIONS)
-            try:
-                failures[check.name] = _check_exact(session, check, rng)
-            except ProbeError as error:
-                failures[check.name] = str(error)
-                session.close()
-                session = None
-        session = session or ProbeSession(cells, uid, call_seconds, distributions=FORECAST_DISTRIBUTIONS)
-        try:
-            failures["train_forecaster"], caps["forecast"] = _check_forecaster(session, points["forecast"])
-        except ProbeError as error:
-            failures["train_forecaster"], caps["forecast"] = str(error), (0.0, str(error))
-    finally:
-        if session is not None:
-            session.close()
+            failures[check.name] = sandboxes.run(_check_exact, check, rng)
+        failures["train_forecaster"], caps["forecast"] = sandboxes.run(
+            _check_forecaster, points["forecast"], failed=lambda why: (why, (0.0, why)))
     return failures, caps
+
+
+# -- the gru_torch exercise: the learner's modules against torch.nn, built-in GRUs forbidden ---
+
+GRU_TORCH_PROBE = Path(__file__).with_name("gru_torch_probe.py")
+
+
+@dataclass(frozen=True)
+class ModuleCase:
+    """One call of a learner's class in the sandbox, and the torch.nn module it must match.
+
+    probe: the function of gru_torch_probe.py that runs it, given sizes (ints), then inputs (an
+    empty array for a state left out: the module is called without it), upstreams and the
+    reference's parameters; results: names of the outputs, then of the inputs' gradients.
+    """
+    cls: str
+    probe: str
+    reference: object
+    sizes: list
+    inputs: list
+    upstreams: list
+    results: list
+    text: str
+
+
+def _drawn_parameters(module, draw):
+    """module in float64, its parameters set to draw(*shape)."""
+    import torch
+
+    with torch.no_grad():
+        for parameter in module.double().parameters():
+            parameter.copy_(torch.from_numpy(draw(*parameter.shape)))
+    return module
+
+
+def _gru_torch_cases(rng):
+    """ModuleCases with fresh random sizes and values: the cell with and without h and biases; the
+    GRU with 1 and 2 layers, batch first or not, with and without biases and h0.
+    """
+    import torch
+
+    N, T, D, H = (int(n) for n in rng.integers(1, 6, size=4))
+    draw = lambda *shape: 0.5 * rng.standard_normal(shape)  # noqa: E731
+    cases = []
+    for bias, with_h in [(True, True), (False, False)]:
+        cell = _drawn_parameters(torch.nn.GRUCell(D, H, bias=bias), draw)
+        cases.append(ModuleCase("GRUCell", "probe_gru_cell", cell, [D, H, int(bias)], [draw(N, D), draw(N, H)[:N * with_h]],
+                                [draw(N, H)], ["h_next", "dx", "dh"][:2 + with_h],
+                                f"N={N}, D={D}, H={H}, bias={bias}, h={'given' if with_h else 'None'}"))
+    for L, bias, batch_first, with_h in [(2, True, False, True), (1, False, True, False), (2, False, True, True)]:
+        gru = _drawn_parameters(torch.nn.GRU(D, H, num_layers=L, bias=bias, batch_first=batch_first), draw)
+        x, out = ((N, T, D), (N, T, H)) if batch_first else ((T, N, D), (T, N, H))
+        cases.append(ModuleCase("GRU", "probe_gru", gru, [D, H, L, int(bias), int(batch_first)],
+                                [draw(*x), draw(L, N, H)[:L * with_h]], [draw(*out), draw(L, N, H)],
+                                ["output", "h_n", "dx", "dh0"][:3 + with_h],
+                                f"N={N}, T={T}, D={D}, H={H}, num_layers={L}, bias={bias}, "
+                                f"batch_first={batch_first}, h0={'given' if with_h else 'None'}"))
+    return cases
+
+
+def _check_module(session, case):
+    """'' or why the learner's class fails one ModuleCase: its results are compared with the reference's here."""
+    import torch
+
+    reference = case.reference
+    tensors = [torch.from_numpy(value).requires_grad_() for value in case.inputs if value.size]
+    outputs = reference(*tensors)
+    outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+    loss = sum((out * torch.from_numpy(up)).sum() for out, up in zip(outputs, case.upstreams))
+    expected = [*outputs, *torch.autograd.grad(loss, tensors + list(reference.parameters()))]
+    names = [*case.results, *(f"d{n}" for n, _ in reference.named_parameters())]
+    parameters = [p.detach().numpy() for p in reference.parameters()]
+    checks = FunctionChecks(case.cls)
+    try:
+        found = session.call(case.probe, [*case.sizes, *case.inputs, *case.upstreams, *parameters])
+        if len(found) != len(names):
+            raise CheckFailed(f"returned {len(found)} results, expected {len(names)}")
+        for name, value, want in zip(names, found, expected):
+            checks.close(f"{name} ({case.text})", _array(value, name), want.detach().numpy(), TOL_FLOAT64)
+        return ""
+    except (CheckFailed, RuntimeError) as error:
+        return str(error).removeprefix(f"{case.cls}: ").rstrip(".") + "."
+
+
+def verify_gru_torch(cells, uid, call_seconds=120, seed=None):
+    """The gru_torch exercise's independent check: {"GRUCell"/"GRU": '' if it passed, else why}.
+
+    The sandbox has PyTorch; every built-in GRU is forbidden there (gatedrnn/builtin_gru.py)
+    before the learner's cells run, and the driver (autograder/gru_torch_probe.py) after them.
+    """
+    from gatedrnn import builtin_gru
+
+    guard = Path(builtin_gru.__file__).read_text()
+    guard += ("\n_BUILTIN_GRU_CALLS = []\n_BUILTIN_GRU_BANS = [builtin_gru_forbidden(_BUILTIN_GRU_CALLS), "
+              "BuiltinGRUWatch(_BUILTIN_GRU_CALLS)]\n[ban.__enter__() for ban in _BUILTIN_GRU_BANS]  # for good\n")
+    cells = [guard, *cells, GRU_TORCH_PROBE.read_text()]
+    failures = {"GRUCell": "", "GRU": ""}
+    with Sandboxes(cells, uid, call_seconds, WITH_TORCH) as sandboxes:
+        for case in _gru_torch_cases(np.random.default_rng(seed)):
+            if not failures[case.cls]:
+                failures[case.cls] = sandboxes.run(_check_module, case)
+    return failures
 
 
 # How the feedback describes the check outside the notebook, and what it asks of the learner.
@@ -481,7 +598,11 @@ NUMPY_ONLY_WORDS = ("on fresh inputs with NumPy alone", "Your function must comp
                     "without torch, the course's helpers, or changes to the tests.")
 CHECK_WORDS = {"forecast": ("in a fresh process with NumPy and PyTorch but not the course's package",
                             "Your functions must compute their results themselves, without the course's helpers "
-                            "or changes to the tests.")}
+                            "or changes to the tests."),
+              "gru_torch": ("in a fresh process with PyTorch but not the course's package, against torch.nn "
+                            "with built-in GRUs forbidden",
+                            "Your class must compute the GRU itself from tensor operations, without a built-in "
+                            "GRU, the course's helpers or changes to the tests.")}
 
 
 def independent_check(assignment, cells, uid, call_seconds=120):
@@ -493,4 +614,6 @@ def independent_check(assignment, cells, uid, call_seconds=120):
         return verify(cells, ASSIGNMENT_PAIRS[assignment], uid, call_seconds), {}
     if assignment == "forecast":
         return verify_forecast(cells, uid, call_seconds)
+    if assignment == "gru_torch":
+        return verify_gru_torch(cells, uid, call_seconds), {}
     return None

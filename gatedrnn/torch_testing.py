@@ -8,10 +8,11 @@
 `torch_checking` first reads the source of the learner's class and fails, with a reason, if
 it names a built-in GRU (torch.nn.GRU, torch.nn.GRUCell, torch._VF.gru, torch.gru_cell, ...)
 or inherits from one of torch's recurrent modules. Every `check.call` then runs the learner's
-code with those entry points replaced by functions that raise and record the call, so that a
-GRU reached some other way (getattr with a computed name, a helper function) is caught too:
-the part that delegates earns nothing, and the message says why. Outside `check.call` the
-built-ins are untouched: the tests themselves use torch.nn.GRU as the reference.
+code with those entry points replaced by functions that raise and record the call
+(gatedrnn.builtin_gru), so that a GRU reached some other way (getattr with a computed name, a
+helper function) is caught too: the part that delegates earns nothing, and the message says
+why. Outside `check.call` the built-ins are untouched: the tests themselves use torch.nn.GRU as
+the reference.
 
 Tensors are compared with gatedrnn.testing's rules (relative error, tolerances) after a check
 that their dtype and device are the expected ones.
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 
 import torch
 
+from .builtin_gru import BuiltinGRUCalled, builtin_gru_forbidden
 from .testing import TOL_FLOAT32, TOL_FLOAT64, CheckFailed, FunctionChecks, use_short_tracebacks
 
 #: Attribute and imported names that reach a built-in GRU. Learner classes are themselves
@@ -31,47 +33,6 @@ from .testing import TOL_FLOAT32, TOL_FLOAT64, CheckFailed, FunctionChecks, use_
 FORBIDDEN_NAMES = {"GRU", "GRUCell", "gru", "gru_cell", "_VF", "_thnn_fused_gru_cell", "RNNBase", "RNNCellBase"}
 DELEGATION = ("this exercise asks you to write the GRU yourself from tensor operations, so a part "
               "that hands its work to a built-in GRU earns no points")
-
-
-class BuiltinGRUCalled(Exception):
-    """Raised by a built-in GRU entry point while the learner's code runs."""
-
-
-def _entry_points():
-    """(owner, attribute, label) of every built-in GRU entry point that is patched during a call."""
-    points = [(torch.nn.GRU, "forward", "torch.nn.GRU"), (torch.nn.GRUCell, "forward", "torch.nn.GRUCell"),
-              (torch.nn.RNNBase, "forward", "torch.nn.RNNBase")]
-    for owner, prefix in [(torch, "torch"), (torch._VF, "torch._VF"),
-                          (torch._C._VariableFunctions, "torch._C._VariableFunctions")]:
-        for name in ["gru", "gru_cell", "_thnn_fused_gru_cell"]:
-            if hasattr(owner, name):
-                points.append((owner, name, f"{prefix}.{name}"))
-    return points
-
-
-@contextmanager
-def builtin_gru_forbidden(calls):
-    """Within the block, every built-in GRU entry point appends its label to `calls` and raises."""
-    saved = []
-    for owner, attribute, label in _entry_points():
-        def refuse(*args, _label=label, **kwargs):
-            calls.append(_label)
-            raise BuiltinGRUCalled(f"{_label} was called")
-        # None: inherited, or served by a module's __getattr__ (torch._VF): deleted afterwards.
-        own = vars(owner).get(attribute) if hasattr(owner, "__dict__") else getattr(owner, attribute)
-        try:
-            setattr(owner, attribute, refuse)
-        except (AttributeError, TypeError):  # a C type that cannot be patched: the source scan remains
-            continue
-        saved.append((owner, attribute, own))
-    try:
-        yield
-    finally:
-        for owner, attribute, own in reversed(saved):
-            if own is None:
-                delattr(owner, attribute)
-            else:
-                setattr(owner, attribute, own)
 
 
 def builtin_gru_references(cls):

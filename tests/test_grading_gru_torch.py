@@ -4,7 +4,9 @@ The solution gets full marks and the released stub zero; a mistake in one class 
 that class's points; a class that hands its work to a built-in GRU (torch.nn.GRU, the `_VF`
 kernel, a computed attribute name that only the run-time guard sees, or inheritance) earns
 nothing for that class, with feedback that says why. No GPU on the grader: the CUDA part is
-reported skipped, never failed.
+reported skipped, never failed. Submissions that pass every test in their notebook by changing
+the checks, or by reaching a GRU kernel that the notebook's guard cannot patch, lose the faked
+class's points to the check outside the notebook (autograder/verify.py).
 """
 
 import pytest
@@ -25,7 +27,11 @@ EXPECTED = {  # student: (score, points lost per class)
     "delegates_cell_vf": (6, {"GRUCell": 4}),
     "delegates_hidden_name": (4, {"GRU": 6}),
     "inherits_gru": (4, {"GRU": 6}),
+    "patched_checks_cell": (6, {"GRUCell": 4}),
+    "patched_torch_checks_gru": (4, {"GRU": 6}),
+    "unpatchable_kernel_cell": (6, {"GRUCell": 4}),
 }
+OUTSIDE = ["patched_checks_cell", "patched_torch_checks_gru", "unpatchable_kernel_cell"]  # caught outside only
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +63,23 @@ def graded_class(tmp_path_factory):
     submissions["inherits_gru"] = edit_solution("gru_torch", "GRU", "    def forward(self, x, h0=None):\n", (
         "    def forward(self, x, h0=None):\n        return super().forward(x, h0)\n\n"
         "    def unused(self, x, h0=None):\n"), notebook=inherit)
+    # Wrong, with the course's comparison made to accept anything.
+    submissions["patched_checks_cell"] = edit_solution(
+        "gru_torch", "GRUCell", "class GRUCell(torch.nn.Module):",
+        "import gatedrnn.testing\ngatedrnn.testing.FunctionChecks.close = lambda *a, **k: None\n\n\n"
+        "class GRUCell(torch.nn.Module):", notebook=submissions["wrong_default_h"])
+    # Wrong, with the tensor comparison of the course's PyTorch checks made to accept anything.
+    submissions["patched_torch_checks_gru"] = edit_solution(
+        "gru_torch", "GRU", "class GRU(torch.nn.Module):",
+        "import gatedrnn.torch_testing\ngatedrnn.torch_testing.ModuleChecks.close = lambda *a, **k: None\n\n\n"
+        "class GRU(torch.nn.Module):", notebook=edit_solution(
+            "gru_torch", "GRU", "h = (1.0 - z) * torch.tanh(i_n + r * h_n) + z * h",
+            "h = z * torch.tanh(i_n + r * h_n) + (1.0 - z) * h"))  # the update gate's roles swapped
+    # The fused kernel reached through a C type the guard cannot patch, by a name the source scan cannot see.
+    submissions["unpatchable_kernel_cell"] = edit_solution("gru_torch", "GRUCell", CELL_FORWARD, CELL_FORWARD + (
+        "        h = x.new_zeros(x.shape[0], self.hidden_size) if h is None else h\n"
+        "        kernel = getattr(torch._C._VariableFunctions, 'gru' + '_cell')\n"
+        "        return kernel(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)\n"))
     return grade_submissions("gru_torch", submissions, tmp_path_factory.mktemp("gru_torch"), jobs=2)
 
 
@@ -82,6 +105,17 @@ def test_delegation_earns_nothing_and_says_why(graded_class, student, builtin):
     assert builtin in table
     assert "a part that hands its work to a built-in GRU earns no points" in table
     assert "[delegation]" in table
+
+
+@pytest.mark.parametrize("student", OUTSIDE)
+def test_what_passed_in_the_notebook_fails_outside_it(graded_class, student):
+    _, rows, out = graded_class
+    faked = next(iter(EXPECTED[student][1]))
+    text = feedback_text(out, student, "gru_torch")
+    assert f"{faked}: the check made outside your notebook" in text
+    assert "with built-in GRUs forbidden" in text
+    if student == "unpatchable_kernel_cell":
+        assert "the torch kernel gru_cell was called." in text
 
 
 def test_feedback_of_the_solution_reports_the_cuda_part_skipped(graded_class):

@@ -10,6 +10,7 @@ import torch
 
 from conftest import solution_functions
 from gatedrnn.gradcheck import rel_error
+from gatedrnn.builtin_gru import BuiltinGRUWatch
 from gatedrnn.torch_testing import builtin_gru_forbidden, builtin_gru_references
 
 TOL64, TOL32 = 1e-12, 1e-5
@@ -81,6 +82,21 @@ def test_guard_refuses_builtins_and_restores_them():
         torch._VF.gru(x, torch.zeros(1, 1, 3), list(gru.parameters()), True, 1, 0.0, False, False, False)
     assert calls == ["torch.nn.GRU", "torch._VF.gru"]
     assert gru(x)[0].shape == (4, 1, 3)  # restored
+
+
+def test_watch_sees_the_kernels_however_reached_and_lets_the_rest_run(solution):
+    cell, x, h = torch.nn.GRUCell(2, 3), torch.randn(4, 2), torch.zeros(4, 3)
+    arguments = (x, h, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+    calls = []
+    with BuiltinGRUWatch(calls):
+        for kernel in [torch._C._VariableFunctions.gru_cell, torch.ops.aten.gru_cell, torch.ops.aten.gru_cell.default]:
+            with pytest.raises(Exception, match="the torch kernel gru_cell was called"):
+                kernel(*arguments)
+        with pytest.raises(Exception, match="the torch kernel gru was called"):
+            torch.nn.GRU(2, 3)(x[:, None])
+        found = solution["GRUCell"](2, 3)(x, h)  # the learner's own tensor operations are left alone
+    assert calls == ["the torch kernel gru_cell"] * 3 + ["the torch kernel gru"]
+    assert found.shape == (4, 3) and cell(x, h).shape == (4, 3)  # and after the block, torch's own again
 
 
 class Delegating(torch.nn.Module):
