@@ -10,6 +10,7 @@ Modules:
     plotting   -- the figure style every chapter uses
     gru_variants -- the GRU variants (reset before/after, update convention, packing) and misconceptions
     fast_gru   -- a GEMM-batched NumPy GRU, forward and backward (the performance chapter, bench/)
+    builtin_gru -- the guard against built-in GRU kernels (used in the kernel and by the grader's outside check)
     forecasting -- the CO2 series, windows, scaling, naive baselines, metrics and GRU forecasters
     text       -- character-level GRU language model and classifier: data, training, sampling
     benchmarks -- the committed benchmark results (bench/results/*.json), as the chapters show them
@@ -19,5 +20,5 @@ Notation follows the book's notation page: N batch, T time steps, D input
 features, H hidden units; batch-major arrays; weights multiply on the right.
 """
 
-__all__ = ["benchmarks", "experiments", "fast_gru", "forecasting", "gates", "gradcheck", "gru_variants", "long_memory",
+__all__ = ["benchmarks", "builtin_gru", "experiments", "fast_gru", "forecasting", "gates", "gradcheck", "gru_variants", "long_memory",
            "plotting", "reference", "shapes", "testing", "text"]
