@@ -54,11 +54,14 @@ class FunctionSummary(NbGraderPreprocessor):
             rows.append(f"| `{function}` | {meta.get('score', 0):g} / {meta.get('points', 0):g} | "
                         f"{_table_cell(verdict)} |")
         if rows:
+            # gru_torch grades classes (GRUCell, GRU); the other assignments grade functions.
+            kind = "class" if all(f.name[:1].isupper() for f in expected) and expected else "function"
             table = "\n".join([
-                "## Your results, function by function", "",
-                "| function | points | result |", "|---|---|---|", *rows, "",
-                "A function that calls another one (a sequence calling its step, a backward test "
-                "calling your forward for its cache) fails along with it: fix the first failure first.",
+                f"## Your results, {kind} by {kind}", "",
+                f"| {kind} | points | result |", "|---|---|---|", *rows, "",
+                f"A {kind} that uses another one (a sequence calling its step, a backward test "
+                "calling your forward for its cache, a forecast using your trained model) fails along "
+                "with it: fix the first failure first.",
             ])
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(table))
         return nb, resources

@@ -92,7 +92,7 @@ def test_scores_per_student_and_class(graded_class, student):
 
 def summary(text):
     """The per-part table at the top of a feedback page."""
-    return text[text.index("Your results, function by function"):text.index("Exercise: the GRU in PyTorch")]
+    return text[text.index("Your results, class by class"):text.index("Exercise: the GRU in PyTorch")]
 
 
 @pytest.mark.parametrize("student,builtin", [("delegates_gru", "torch.nn.GRU"),
