@@ -228,16 +228,13 @@ class SandboxedExecute(NbGraderPreprocessor):
             function = tested_function(cell)
             if function and failures.get(function) and not error_of(cell):
                 where, rule = verify.CHECK_WORDS.get(assignment, verify.NUMPY_ONLY_WORDS)
-                message = f"{function}: the check made outside your notebook, {where}, failed: {failures[function]} {rule}"
-                cell.outputs.append(nbformat.v4.new_output("error", ename="CheckFailed", evalue=message,
-                                                           traceback=[f"CheckFailed: {message}"]))
+                cell.outputs.append(check_failed(
+                    f"{function}: the check made outside your notebook, {where}, failed: {failures[function]} {rule}"))
                 overturned.append(function)
             elif function in caps and caps[function][0] < kernel_score(cell):
                 cap, why = caps[function]
                 if cap == 0:
-                    message = f"{function}: checked outside your notebook, {why}"
-                    cell.outputs.insert(0, nbformat.v4.new_output("error", ename="CheckFailed", evalue=message,
-                                                                  traceback=[f"CheckFailed: {message}"]))
+                    cell.outputs.insert(0, check_failed(f"{function}: checked outside your notebook, {why}"))
                 else:  # nbgrader reads a cell's points from its first result: put the capped score first
                     cell.outputs[:0] = [
                         nbformat.v4.new_output("stream", name="stdout", text=f"\u25d0 checked outside your notebook, {why}\n"),
@@ -248,6 +245,11 @@ class SandboxedExecute(NbGraderPreprocessor):
         events = [f"the check outside the notebook failed for {', '.join(overturned)}"] if overturned else []
         return events + ([f"the check outside the notebook lowered the score of {', '.join(lowered)}"]
                          if lowered else [])
+
+
+def check_failed(message):
+    """An error output that costs a test cell its points, saying why."""
+    return nbformat.v4.new_output("error", ename="CheckFailed", evalue=message, traceback=[f"CheckFailed: {message}"])
 
 
 def kernel_score(cell):

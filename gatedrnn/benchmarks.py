@@ -1,9 +1,9 @@
 """The committed benchmark results (bench/results/*.json), as the chapters show them.
 
 `make bench` runs the scripts in bench/ and writes one JSON file each; the book reads the
-committed files and never times these benchmarks while it builds. Used by "Devices, cuDNN
-and closing the gap" (chapters/04_gru_torch/02_gpu_and_speed) and "Training time"
-(chapters/05_apps/05_training_time).
+committed files and never times these benchmarks while it builds. Used by the GRU
+performance chapter (chapters/03_gru/07_performance), "Devices, cuDNN and closing the gap"
+(chapters/04_gru_torch/02_gpu_and_speed) and "Training time" (chapters/05_apps/05_training_time).
 """
 
 import json
