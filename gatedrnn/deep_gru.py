@@ -74,21 +74,22 @@ def deep_gru_forward(x, h0, params, bidirectional=False):
     Returns (output, h_n, cache):
     - output: the last layer's states, of shape (N, T, num_directions * H); output[:, t, :H]
       is the forward state after x[:, t], output[:, t, H:] the reverse one
-    - h_n: every direction's final state, of shape (num_layers * num_directions, N, H); for a
-      reverse direction that is its state at t = 0, having read the whole sequence backwards
+    - h_n: every direction's final state, of shape (num_layers * num_directions, N, H);
+      for a reverse direction, its state at t = 0, after reading the whole sequence backwards
     - cache: for deep_gru_backward
     """
     directions = 2 if bidirectional else 1
     if len(params) != h0.shape[0] or len(params) % directions:
-        raise ValueError(f"deep_gru_forward: {len(params)} parameter tuples and h0 with {h0.shape[0]} rows; "
-                         f"both must be num_layers * {directions}")
+        raise ValueError(f"deep_gru_forward: {len(params)} parameter tuples and h0 with "
+                         f"{h0.shape[0]} rows; both must be num_layers * {directions}")
     layer_input, h_n, caches = x, [], []
     for first in range(0, len(params), directions):          # first row of each layer
         states = []
         for d in range(directions):
-            h, cache = gru_direction_forward(layer_input, h0[first + d], params[first + d], reverse=d == 1)
+            k = first + d                                     # row of h0, h_n and params
+            h, cache = gru_direction_forward(layer_input, h0[k], params[k], reverse=d == 1)
             states.append(h)                                  # (N, T, H)
-            h_n.append(h[:, 0] if d == 1 else h[:, -1])       # the state after the last step read
+            h_n.append(h[:, 0] if d == 1 else h[:, -1])       # after the last step read
             caches.append(cache)
         layer_input = np.concatenate(states, axis=2)          # (N, T, directions * H)
     return layer_input, np.stack(h_n), (caches, directions)
@@ -114,8 +115,8 @@ def deep_gru_backward(doutput, dh_n, cache):
         for d in range(directions):
             k = first + d
             dh = d_layer_output[..., d * H:(d + 1) * H].copy()  # (N, T, H)
-            dh[:, 0 if d == 1 else -1] += dh_n[k]             # h_n[k] is one of this direction's states
+            dh[:, 0 if d == 1 else -1] += dh_n[k]             # h_n[k] is one of its states
             dx, dh0[k], dparams[k] = gru_direction_backward(dh, caches[k])
-            d_input = d_input + dx                            # both directions read the same input
+            d_input = d_input + dx                            # both read the same input
         d_layer_output = d_input
     return d_layer_output, np.stack(dh0), dparams
