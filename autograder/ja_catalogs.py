@@ -1,0 +1,80 @@
+"""The state of the Japanese catalogs (locales/ja/LC_MESSAGES/**/*.po), page by page.
+
+    python -m autograder.ja_catalogs [--missing]
+
+prints, for each catalog, its messages, how many are translated, fuzzy, untranslated and
+obsolete; with --missing, also each message that still needs a translator. The tests
+(tests/test_japanese_edition.py) require every message translated, none fuzzy, none obsolete.
+"""
+
+import argparse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from autograder.assignments import REPO
+
+CATALOG_DIR = REPO / "locales" / "ja" / "LC_MESSAGES"
+
+
+@dataclass
+class CatalogState:
+    """One catalog's messages by state (msgids; the header entry is not a message)."""
+    path: Path
+    translated: list = field(default_factory=list)
+    fuzzy: list = field(default_factory=list)
+    untranslated: list = field(default_factory=list)
+    obsolete: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return len(self.translated) + len(self.fuzzy) + len(self.untranslated)
+
+    @property
+    def done(self):
+        return not (self.fuzzy or self.untranslated or self.obsolete)
+
+
+def catalog_state(path):
+    """Read one .po file into a CatalogState."""
+    with open(path, "rb") as f:
+        catalog = read_po(f)
+    state = CatalogState(Path(path))
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        if message.fuzzy:
+            state.fuzzy.append(message.id)
+        elif message.string:
+            state.translated.append(message.id)
+        else:
+            state.untranslated.append(message.id)
+    state.obsolete = list(catalog.obsolete)
+    return state
+
+
+def catalog_paths(catalog_dir=CATALOG_DIR):
+    return sorted(Path(catalog_dir).rglob("*.po"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--missing", action="store_true", help="list the messages left to translate")
+    args = parser.parse_args()
+    totals = [0, 0, 0, 0, 0]
+    for path in catalog_paths():
+        s = catalog_state(path)
+        counts = [s.total, len(s.translated), len(s.fuzzy), len(s.untranslated), len(s.obsolete)]
+        totals = [a + b for a, b in zip(totals, counts)]
+        print(f"{path.relative_to(CATALOG_DIR)}: {counts[0]} messages, {counts[1]} translated, "
+              f"{counts[2]} fuzzy, {counts[3]} untranslated, {counts[4]} obsolete")
+        if args.missing:
+            for msgid in s.fuzzy + s.untranslated:
+                print(f"    {msgid[:100]!r}")
+    print(f"total: {totals[0]} messages, {totals[1]} translated, {totals[2]} fuzzy, "
+          f"{totals[3]} untranslated, {totals[4]} obsolete")
+
+
+if __name__ == "__main__":
+    main()
