@@ -76,6 +76,7 @@ ja-catalogs: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config _build/gettext/_config.yml \
 	  --path-output _build/gettext --builder custom --custom-builder gettext --warningiserror --keep-going
 	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -d locales -l ja --line-width -1
+	$(BIN)/python -m autograder.ja_catalogs --fill-math
 
 # Headless Chromium for the browser tests (tests/test_browser.py) and a CJK font so that the
 # screenshots show the glossary's Japanese terms. Debian packages; installing needs root.

@@ -1,6 +1,6 @@
 """The state of the Japanese catalogs (locales/ja/LC_MESSAGES/**/*.po), page by page.
 
-    python -m autograder.ja_catalogs [--missing]
+    python -m autograder.ja_catalogs [--missing] [--fill-math]
 
 prints, for each catalog, its messages, how many are translated, fuzzy, untranslated and
 obsolete; with --missing, also each message that still needs a translator. The tests
@@ -11,7 +11,7 @@ import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 from autograder.assignments import REPO
 
@@ -58,10 +58,37 @@ def catalog_paths(catalog_dir=CATALOG_DIR):
     return sorted(Path(catalog_dir).rglob("*.po"))
 
 
+def is_display_math(msgid):
+    """A display-math block ($$...$$, amsmath): MyST gives its source, starting with a newline.
+    It has no prose, so its translation is itself."""
+    return msgid.startswith("\n")
+
+
+def fill_display_math(path):
+    """Translate each untranslated display-math message of the catalog at path by itself
+    (the same line width as `sphinx-intl update --line-width -1`); returns how many."""
+    with open(path, "rb") as f:
+        catalog = read_po(f)
+    filled = 0
+    for message in catalog:
+        if message.id and is_display_math(message.id) and not message.string:
+            message.string = message.id
+            filled += 1
+    if filled:
+        with open(path, "wb") as f:
+            write_po(f, catalog, width=-1)
+    return filled
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--missing", action="store_true", help="list the messages left to translate")
+    parser.add_argument("--fill-math", action="store_true",
+                        help="first translate each display-math message by itself (make ja-catalogs)")
     args = parser.parse_args()
+    if args.fill_math:
+        filled = sum(fill_display_math(path) for path in catalog_paths())
+        print(f"{filled} display-math messages translated by themselves")
     totals = [0, 0, 0, 0, 0]
     for path in catalog_paths():
         s = catalog_state(path)
