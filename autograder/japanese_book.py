@@ -10,6 +10,9 @@ catalogs' templates instead (`make ja-catalogs`). The differences, and nothing e
 - `language = "ja"`, and the translations are read from locales/ja/LC_MESSAGES/<docname>.po
   (one catalog per page: `gettext_compact = False`), compiled by Sphinx at build time;
 - the title is Japanese, and each page's language link points to the English edition;
+- locales/ja/static/translations-extra.js adds the search messages that Sphinx's own Japanese
+  catalog leaves in English (the theme's strings are in sphinx-book-theme's and
+  pydata-sphinx-theme's own Japanese catalogs);
 - the execution cache is the English edition's: code cells are the same, so no notebook runs
   again (jupyter-cache keys a notebook by its code cells, not by its path or its prose).
 
@@ -28,6 +31,7 @@ import yaml
 from autograder.assignments import REPO
 
 LOCALE_DIR = "locales"
+STATIC_DIR = "locales/ja/static"   # translations-extra.js: the search messages Sphinx's catalog lacks
 TITLE_JA = "ゲート付きリカレントネットワークをゼロから"
 # Where the English edition's root is, seen from the Japanese edition's root, and back.
 EDITION_DIR = "ja/"
@@ -64,6 +68,10 @@ def japanese_config(config, repo=REPO):
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = "ja"
     sphinx["other_editions"] = [{"language": "en", "label": "English", "root": ENGLISH_FROM_JAPANESE}]
+    # The search messages that Sphinx's own Japanese catalog leaves in English.
+    static = [str((repo / p).resolve()) for p in sphinx.get("html_static_path", [])]
+    sphinx["html_static_path"] = static + [str((repo / STATIC_DIR).resolve())]
+    sphinx["html_js_files"] = list(sphinx.get("html_js_files", [])) + ["translations-extra.js"]
     return config
 
 
