@@ -8,13 +8,14 @@ STAMP := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 MATHJAX_VERSION ?= 3.2.2
 
-.PHONY: help install system-packages book book-ja ja-catalogs instructor-book browser linkcheck test pytest release check-release serve clean lock vendor-mathjax bench
+.PHONY: help install system-packages book book-ja ja-catalogs ja-notebooks instructor-book browser linkcheck test pytest release check-release serve clean lock vendor-mathjax bench
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every chapter)"
 	@echo "make test     build the book (both editions), then run the whole test suite, browser tests included"
 	@echo "make book-ja  build the Japanese edition (日本語版) into _build/ja/html (reuses the execution cache)"
 	@echo "make ja-catalogs      re-extract the English prose and update locales/ja/LC_MESSAGES/*.po"
+	@echo "make ja-notebooks     regenerate the Japanese exercise notebooks (chapters/exercises_ja/)"
 	@echo "make instructor-book  build the instructor edition (with the solutions) into _build/instructor/html"
 	@echo "make linkcheck        check the external links of the book (needs the network; not part of make test)"
 	@echo "make release  regenerate the released exercise notebooks with nbgrader"
@@ -77,6 +78,12 @@ ja-catalogs: $(STAMP)
 	  --path-output _build/gettext --builder custom --custom-builder gettext --warningiserror --keep-going
 	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -d locales -l ja --line-width -1
 	$(BIN)/python -m autograder.ja_catalogs --fill-math
+	$(BIN)/python -m autograder.ja_notebooks
+
+# The Japanese exercise notebooks (chapters/exercises_ja/): the released ones, their markdown
+# translated through the catalogs. Run after `make release` or a translation of an exercise page.
+ja-notebooks: $(STAMP)
+	$(BIN)/python -m autograder.ja_notebooks
 
 # Headless Chromium for the browser tests (tests/test_browser.py) and a CJK font so that the
 # screenshots show the glossary's Japanese terms. Debian packages; installing needs root.
