@@ -32,15 +32,10 @@ from dataclasses import dataclass, field
 
 import torch
 
+from .shapes import check_positive
 from .training import Trainer
 
 CELLS = {"RNN": torch.nn.RNN, "LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU}
-
-
-def _check_positive(function_name, **values):
-    for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{function_name}: {name} must be a positive integer, got {value!r}")
 
 
 def adding_problem(N, T, generator):
@@ -61,7 +56,7 @@ def adding_problem(N, T, generator):
     - x: float32 tensor of shape (N, T, 2): x[..., 0] the values, x[..., 1] the markers
     - y: float32 tensor of shape (N, 1): the sum of the two marked values
     """
-    _check_positive("adding_problem", N=N, T=T)
+    check_positive("adding_problem", N=N, T=T)
     if T < 2:
         raise ValueError(f"adding_problem: T must be at least 2 (one marker in each half), got {T}")
     values = torch.rand(N, T, generator=generator)                              # (N, T)
@@ -97,7 +92,7 @@ def copy_task(N, T, generator, symbols=3, alphabet=4):
     - x: float32 tensor of shape (N, T, alphabet + 2), one-hot
     - y: int64 tensor of shape (N, symbols): the symbols to output at the last steps
     """
-    _check_positive("copy_task", N=N, T=T, symbols=symbols, alphabet=alphabet)
+    check_positive("copy_task", N=N, T=T, symbols=symbols, alphabet=alphabet)
     if alphabet < 2:
         raise ValueError(f"copy_task: alphabet must be at least 2, got {alphabet}")
     if T < 2 * symbols + 1:
@@ -130,7 +125,7 @@ def delayed_echo(N, T, delay, generator):
     - y: float32 tensor of shape (N, T), the bits delayed (0 before step `delay`)
     - mask: bool tensor of shape (T,), True where a step has a target
     """
-    _check_positive("delayed_echo", N=N, T=T, delay=delay)
+    check_positive("delayed_echo", N=N, T=T, delay=delay)
     if T <= delay:
         raise ValueError(f"delayed_echo: T must exceed delay = {delay}, got {T}")
     bits = torch.randint(0, 2, (N, T), generator=generator).float()            # (N, T)
@@ -207,7 +202,7 @@ class SequenceModel(torch.nn.Module):
         super().__init__()
         if kind not in CELLS:
             raise ValueError(f"SequenceModel: kind must be one of {sorted(CELLS)}, got {kind!r}")
-        _check_positive("SequenceModel", input_size=input_size, hidden_size=hidden_size,
+        check_positive("SequenceModel", input_size=input_size, hidden_size=hidden_size,
                         output_size=output_size, readout_steps=readout_steps)
         if forget_bias and kind != "LSTM":
             raise ValueError(f"SequenceModel: forget_bias applies to an LSTM only, got kind {kind!r}")
@@ -247,7 +242,7 @@ def matched_hidden_sizes(task, budget):
 
     Returns a dict kind -> H, for the kinds of CELLS.
     """
-    _check_positive("matched_hidden_sizes", budget=budget)
+    check_positive("matched_hidden_sizes", budget=budget)
     sizes = {}
     for kind in CELLS:
         candidates = range(1, budget + 1)
@@ -313,7 +308,7 @@ def train(model, task, T, steps, seed, batch_size=32, lr=1e-2, clip=1.0, eval_ev
 
     Returns a History.
     """
-    _check_positive("train", T=T, batch_size=batch_size, test_size=test_size)
+    check_positive("train", T=T, batch_size=batch_size, test_size=test_size)
     x_test, y_test = task.make(test_size, T, torch.Generator().manual_seed(seed + 10_000))
     trainer = Trainer(steps, clip=math.inf if clip is None else clip,  # inf: the norm is recorded, not clipped
                       evaluate=lambda m: evaluate(m, task, x_test, y_test), eval_every=eval_every,
@@ -401,7 +396,7 @@ def compare(task, lengths, seeds, steps, budget, models=tuple(MODELS), workers=1
     unknown = [m for m in models if m not in MODELS]
     if unknown:
         raise ValueError(f"compare: models must be names from MODELS {list(MODELS)}, got {unknown}")
-    _check_positive("compare", workers=workers)
+    check_positive("compare", workers=workers)
     sizes = matched_hidden_sizes(task, budget)
     jobs = [(task, T, name, seed, sizes[MODELS[name][0]], steps, train_options)
             for T in lengths for name in models for seed in seeds]

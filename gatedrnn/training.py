@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import torch
 
+from .shapes import check_positive
+
 
 @dataclass
 class Log:
@@ -51,14 +53,6 @@ class Log:
         return len(self.train_loss)
 
 
-def _positive_integer(name, value, allow_none=False):
-    if allow_none and value is None:
-        return
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"Trainer: {name} must be a positive integer{' or None' if allow_none else ''}, "
-                         f"got {value!r}")
-
-
 class Trainer:
     """A training loop: options fixed at construction, `fit` runs it on a model.
 
@@ -82,9 +76,8 @@ class Trainer:
 
     def __init__(self, steps, clip=None, evaluate=None, eval_every=None, monitor=None, patience=None,
                  restore_best=False, time_budget=None, after_step=None, after_evaluation=None):
-        _positive_integer("steps", steps)
-        _positive_integer("eval_every", eval_every, allow_none=True)
-        _positive_integer("patience", patience, allow_none=True)
+        optional = {"eval_every": eval_every, "patience": patience}
+        check_positive("Trainer", steps=steps, **{name: value for name, value in optional.items() if value is not None})
         if (patience is not None or restore_best) and monitor is None:
             raise ValueError("Trainer: patience and restore_best need a monitor (evaluation -> value to minimise)")
         if monitor is not None and evaluate is None:
