@@ -375,10 +375,11 @@ def compare(task, lengths, seeds, steps, budget, models=tuple(MODELS), workers=1
     when the task is solved (the step is recorded) or after `steps` steps.
 
     The runs are independent: with workers > 1 they run in that many worker processes
-    (started fresh, "spawn", each with one torch thread), longest sequences first. A run
-    draws no random numbers but its own seeded ones, so every run's numbers are the same
-    as in a serial run with one thread; only its wall-clock time differs, measured while
-    the other workers run too.
+    (forked from multiprocessing's fork server, each with one torch thread), longest
+    sequences first. A run draws no random numbers but its own seeded ones, so every
+    run's numbers are the same as in a serial run with one thread; only its wall-clock
+    time differs, measured while the other workers run too. Workers help where cores
+    are idle: on a machine that other work keeps busy they only share its time.
 
     Inputs:
     - task: a Task
@@ -402,7 +403,10 @@ def compare(task, lengths, seeds, steps, budget, models=tuple(MODELS), workers=1
             for T in lengths for name in models for seed in seeds]
     if workers == 1:
         return [_run(*job) for job in jobs]
-    context = multiprocessing.get_context("spawn")   # not fork: a forked torch may hang in its thread pools
+    # Not fork: a copy of this (perhaps multi-threaded) process may hang. The fork server is a fresh
+    # single-threaded process that imports torch once; each worker is a cheap fork of it.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_one_thread) as pool:
         longest_first = sorted(range(len(jobs)), key=lambda i: -jobs[i][1])   # balances the workers' loads
         futures = {i: pool.submit(_run, *jobs[i]) for i in longest_first}
