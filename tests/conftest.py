@@ -19,9 +19,7 @@ from gatedrnn.testing import random_arrays
 #: Two float64 computations of the same function (the course's code against torch.nn, a port, a
 #: reordering): both are exact up to rounding, ~1e-16 per operation, and the summation order.
 TOL_ROUNDING = 1e-12
-#: Analytic gradients against centered differences (step 1e-6, float64): the quotient's
-#: truncation and rounding errors.
-TOL_CENTERED = 1e-7
+#: (Analytic gradients against centered differences: gatedrnn.gradcheck.TOL_GRADCHECK, the course's one rule.)
 #: float32 inputs or modules against the float64 reference: float32 keeps ~7 digits, and a few
 #: time steps of accumulation lose about one more.
 TOL_FLOAT32 = 1e-5

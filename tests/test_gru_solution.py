@@ -1,14 +1,15 @@
 """The gru solution notebook's functions against torch.nn.GRU and centered differences.
 
-Tolerances (tests/conftest.py): TOL_ROUNDING against torch in float64, TOL_CENTERED against
-centered differences, TOL_FLOAT32 for float32 inputs against the float64 reference.
+Tolerances (tests/conftest.py): TOL_ROUNDING against torch in float64, TOL_GRADCHECK
+(gatedrnn.gradcheck, the course's one rule) against centered differences, TOL_FLOAT32 for float32
+inputs against the float64 reference.
 """
 
 import numpy as np
 import pytest
 
-from conftest import DIFFERENT, SHAPES, TOL_CENTERED, TOL_FLOAT32, TOL_ROUNDING, assert_close, draw
-from gatedrnn.gradcheck import numerical_gradients, rel_error
+from conftest import DIFFERENT, SHAPES, TOL_FLOAT32, TOL_ROUNDING, assert_close, draw
+from gatedrnn.gradcheck import TOL_GRADCHECK, numerical_gradients, rel_error
 from gatedrnn.reference import gru_reference, gru_step_reference
 
 STEP_NAMES = ["dx", "dh_prev", "dWx", "dWh", "dbx", "dbh"]
@@ -56,13 +57,13 @@ def test_backward_passes_match_centered_differences(gru_solution, N, T, D, H):
     dh = draw(rng, (N, T, H))[0]
     _, cache = forward(*inputs)
     numeric = numerical_gradients(lambda *a: forward(*a)[0], inputs, dh)
-    assert_close(SEQUENCE_NAMES, backward(dh, cache), numeric, TOL_CENTERED)
+    assert_close(SEQUENCE_NAMES, backward(dh, cache), numeric, TOL_GRADCHECK)
 
     step_forward, step_backward = gru_solution["gru_step_forward"], gru_solution["gru_step_backward"]
     inputs = [inputs[0][:, 0, :]] + inputs[1:]
     _, cache = step_forward(*inputs)
     numeric = numerical_gradients(lambda *a: step_forward(*a)[0], inputs, dh[:, 0, :])
-    assert_close(STEP_NAMES, step_backward(dh[:, 0, :], cache), numeric, TOL_CENTERED)
+    assert_close(STEP_NAMES, step_backward(dh[:, 0, :], cache), numeric, TOL_GRADCHECK)
 
 
 def test_float32_inputs_work_and_inputs_are_not_modified(gru_solution):

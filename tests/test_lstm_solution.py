@@ -1,14 +1,15 @@
 """The lstm solution notebook's functions against torch.nn.LSTM and centered differences.
 
-Tolerances (tests/conftest.py): TOL_ROUNDING against torch in float64, TOL_CENTERED against
-centered differences, TOL_FLOAT32 for float32 inputs against the float64 reference.
+Tolerances (tests/conftest.py): TOL_ROUNDING against torch in float64, TOL_GRADCHECK
+(gatedrnn.gradcheck, the course's one rule) against centered differences, TOL_FLOAT32 for float32
+inputs against the float64 reference.
 """
 
 import numpy as np
 import pytest
 
-from conftest import SHAPES, TOL_CENTERED, TOL_FLOAT32, TOL_ROUNDING, assert_close, draw
-from gatedrnn.gradcheck import numerical_gradients, rel_error
+from conftest import SHAPES, TOL_FLOAT32, TOL_ROUNDING, assert_close, draw
+from gatedrnn.gradcheck import TOL_GRADCHECK, numerical_gradients, rel_error
 from gatedrnn.reference import lstm_reference, lstm_step_reference
 
 STEP_GRADIENTS = ["dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"]
@@ -53,7 +54,7 @@ def test_backward_passes_match_centered_differences(lstm_solution, N, T, D, H):
     _, cache = forward(*inputs)
     analytic = backward(dh, cache)
     numeric = numerical_gradients(lambda *a: forward(*a)[0], inputs, dh)
-    assert_close(SEQUENCE_GRADIENTS, analytic, numeric, TOL_CENTERED)
+    assert_close(SEQUENCE_GRADIENTS, analytic, numeric, TOL_GRADCHECK)
 
     # One step, with upstream gradients on both outputs: (h_next, c_next) side by side.
     step_forward, step_backward = lstm_solution["lstm_step_forward"], lstm_solution["lstm_step_backward"]
@@ -62,7 +63,7 @@ def test_backward_passes_match_centered_differences(lstm_solution, N, T, D, H):
     analytic = step_backward(dh[:, 0, :], dc_next, cache)
     numeric = numerical_gradients(lambda *a: np.concatenate(step_forward(*a)[:2], axis=1), step_inputs,
                                   np.concatenate([dh[:, 0, :], dc_next], axis=1))
-    assert_close(STEP_GRADIENTS, analytic, numeric, TOL_CENTERED)
+    assert_close(STEP_GRADIENTS, analytic, numeric, TOL_GRADCHECK)
 
 
 def test_float32_inputs_work_and_inputs_are_not_modified(lstm_solution):

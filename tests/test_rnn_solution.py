@@ -1,14 +1,15 @@
 """The rnn solution notebook's functions against torch.nn.RNN and centered differences.
 
-Tolerances (tests/conftest.py): TOL_ROUNDING against torch in float64, TOL_CENTERED against
-centered differences, TOL_FLOAT32 for float32 inputs against the float64 reference.
+Tolerances (tests/conftest.py): TOL_ROUNDING against torch in float64, TOL_GRADCHECK
+(gatedrnn.gradcheck, the course's one rule) against centered differences, TOL_FLOAT32 for float32
+inputs against the float64 reference.
 """
 
 import numpy as np
 import pytest
 
-from conftest import SHAPES, TOL_CENTERED, TOL_FLOAT32, TOL_ROUNDING, assert_close, draw
-from gatedrnn.gradcheck import numerical_gradients, rel_error
+from conftest import SHAPES, TOL_FLOAT32, TOL_ROUNDING, assert_close, draw
+from gatedrnn.gradcheck import TOL_GRADCHECK, numerical_gradients, rel_error
 from gatedrnn.reference import rnn_reference, rnn_step_reference
 
 
@@ -43,14 +44,14 @@ def test_backward_passes_match_centered_differences(rnn_solution, N, T, D, H):
     _, cache = forward(*inputs)
     analytic = backward(dh, cache)
     numeric = numerical_gradients(lambda *a: forward(*a)[0], inputs, dh)
-    assert_close(["dx", "dh0", "dWx", "dWh", "db"], analytic, numeric, TOL_CENTERED)
+    assert_close(["dx", "dh0", "dWx", "dWh", "db"], analytic, numeric, TOL_GRADCHECK)
 
     step_forward, step_backward = rnn_solution["rnn_step_forward"], rnn_solution["rnn_step_backward"]
     step_inputs = [inputs[0][:, 0, :]] + inputs[1:]
     _, cache = step_forward(*step_inputs)
     analytic = step_backward(dh[:, 0, :], cache)
     numeric = numerical_gradients(lambda *a: step_forward(*a)[0], step_inputs, dh[:, 0, :])
-    assert_close(["dx", "dh_prev", "dWx", "dWh", "db"], analytic, numeric, TOL_CENTERED)
+    assert_close(["dx", "dh_prev", "dWx", "dWh", "db"], analytic, numeric, TOL_GRADCHECK)
 
 
 def test_float32_inputs_work_and_inputs_are_not_modified(rnn_solution):
