@@ -37,7 +37,6 @@ CASES = {
     "full": Case(feedback=["\u2713 gru_step_forward_reset_before: all 3 checks passed (ungraded extension"]),
     "stub": Case(feedback=["gru_step_forward is not implemented yet",
                            "gru_step_forward_reset_before is not implemented yet"]),
-    "not_json": Case(feedback=["could not be graded: invalid notebook"]),
     # Forgets the gradient that flows back from later steps: only gru_backward is wrong.
     "wrong_backward": Case(edits=[("gru_backward", "dh[:, t, :] + dh_from_later", "dh[:, t, :]")],
                            lost={"gru_backward": 4}, feedback=["Score: 8.0 / 12.0"], passed=3,

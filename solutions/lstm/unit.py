@@ -22,24 +22,25 @@ CHECK = PairsCheck([
 ])
 GATE_ORDER_IFOG = "packed in the order i, f, o, g (as in the cs231n assignments)"
 CASES = {
-    "stub": Case(feedback=["lstm_step_forward is not implemented yet"]),
+    # No submission but gate_order_ifog hits a misconception (misconceptions=[] says so).
+    "stub": Case(feedback=["lstm_step_forward is not implemented yet"], misconceptions=[]),
     "full": Case(misconceptions=[]),
     # Forgets the cell-state gradient that flows back from later steps: only lstm_backward is wrong.
     "wrong_backward": Case(
         edits=[("lstm_backward", "dh[:, t, :] + dh_from_later, dc_from_later,",
                 "dh[:, t, :] + dh_from_later, 0 * dc_from_later,")],
-        lost={"lstm_backward": 3}, feedback=["Score: 7.0 / 10.0"], passed=3,
+        lost={"lstm_backward": 3}, feedback=["Score: 7.0 / 10.0"], passed=3, misconceptions=[],
         summary=["lstm_backward 0 / 3 \u2717 dx is wrong (relative error"]),
     # Forgets the path from h_next into c_next: lstm_step_backward is wrong, and so is lstm_backward.
     "wrong_step_backward": Case(
         edits=[("lstm_step_backward", "dc_total = dc_next + dh_next * o * (1.0 - tanh_c_next * tanh_c_next)",
                 "dc_total = dc_next + 0 * dh_next")],
-        lost={"lstm_step_backward": 3, "lstm_backward": 3}),
+        lost={"lstm_step_backward": 3, "lstm_backward": 3}, misconceptions=[]),
     # Correct, but prints to stderr and warns on every call: stderr is shown, but costs nothing.
     "noisy": Case(edits=[("lstm_step_forward", "    ### BEGIN SOLUTION", (
         "    import sys, warnings\n    print('debugging', file=sys.stderr)\n"
         "    warnings.warn('overflow encountered in exp', RuntimeWarning)\n    ### BEGIN SOLUTION"))],
-        feedback=["debugging"]),
+        feedback=["debugging"], misconceptions=[]),
     # The gates sliced and packed as i | f | o | g, consistently in both passes: every function is
     # told, in plain words and with the identifier, what went wrong (not only "wrong values").
     "gate_order_ifog": Case(
