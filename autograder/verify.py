@@ -177,8 +177,11 @@ class ExactFunction:
 
 
 class ExactCheck(Check):
-    """ExactFunctions compared with `reference` (a module name, e.g. "gatedrnn.forecasting") on
-    fresh inputs; then, optionally, `then`: a further check (a ForecasterCheck) in the same sandbox."""
+    """ExactFunctions compared with `reference`'s functions of the same names on fresh inputs;
+    then, optionally, `then`: a further check (a ForecasterCheck) in the same sandbox.
+
+    reference: a module name (e.g. "gatedrnn.forecasting"), or any object with those functions.
+    """
 
     def __init__(self, reference, functions, then=None, packages=NUMPY_ONLY, **words):
         super().__init__(**words)
@@ -186,7 +189,7 @@ class ExactCheck(Check):
         self.functions = [check.name for check in self.exact] + (then.functions if then else [])
 
     def verify(self, sandboxes, rng, skip):
-        module = importlib.import_module(self.reference)
+        module = importlib.import_module(self.reference) if isinstance(self.reference, str) else self.reference
         failures = {check.name: sandboxes.run(_check_exact, module, check, rng)
                     for check in self.exact if check.name not in skip}
         caps = {}
