@@ -219,7 +219,7 @@ def _check_exact(session, module, check, rng):
 
 # -- a forecaster trained in the sandbox and scored on held-out months -----------------------
 
-def heldout_series(assignment="forecast", name="HELDOUT_CO2_PPM"):
+def heldout_series(assignment, name="HELDOUT_CO2_PPM"):
     """The held-out months of an exercise, as its source notebook's hidden test lists them under `name` (F,)."""
     from .assignments import source_notebook
 
