@@ -31,11 +31,12 @@ from pathlib import Path
 import numpy as np
 
 from .isolation import isolated_system, kill_user_processes
+from .sandbox import DEFAULT_LIMITS
 
 PROBE = Path(__file__).with_name("probe.py")
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 GRACE_SECONDS = 10  # starting the sandbox (and torch in it), and answering after a timer fired
-PROBE_LIMITS = {"cell_timeout": 120, "wall_seconds": 900, "memory_mb": 2048}  # the grader's defaults
+PROBE_LIMITS = {name: DEFAULT_LIMITS[name] for name in ("cell_timeout", "wall_seconds", "memory_mb")}  # what bounds it
 
 
 class ProbeError(Exception):
