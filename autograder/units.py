@@ -13,6 +13,8 @@ unit.py is read by the grader (trusted side) and the tests, never released: nbgr
         "rnn_forward": ["x", "h0", "Wx", "Wh", "b"],                 # a function: its arguments
         "GRU": {"__init__": "self, input_size, ...", "forward": "self, x, h0=None"},  # a class
     }
+    PARTS = {"GRU_bidirectional": "GRU"}  # optional: graded parts with a test cell of their own but no
+                                   # solution cell: part -> the function or class it grades
     EXTENSIONS = {}                # optional: ungraded solution cells (no test cell, no points), same form
     WORTH_MORE = [("rnn_backward", "rnn_forward")]   # point expectations: (more, fewer) points
     CHECK = PairsCheck([...])      # required: the independent check (autograder/verify.py), run
@@ -80,6 +82,7 @@ class Unit:
     name: str
     kind: str
     signatures: dict
+    parts: dict
     extensions: dict
     worth_more: list
     check: object
@@ -108,5 +111,6 @@ def load_unit(name):
         raise UnitError(f"{path}: KIND is {module.KIND!r}, not one of {', '.join(KINDS)}")
     if not callable(getattr(module.CHECK, "verify", None)):
         raise UnitError(f"{path}: CHECK is not a check of autograder.verify")
-    return Unit(name, module.KIND, dict(module.SIGNATURES), dict(getattr(module, "EXTENSIONS", {})),
+    return Unit(name, module.KIND, dict(module.SIGNATURES), dict(getattr(module, "PARTS", {})),
+                dict(getattr(module, "EXTENSIONS", {})),
                 list(getattr(module, "WORTH_MORE", [])), module.CHECK, dict(getattr(module, "CASES", {})))

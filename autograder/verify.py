@@ -313,6 +313,11 @@ class ModuleCase:
     upstreams: list
     results: list
     text: str
+    part: str = ""  # the graded part (test cell) this case decides, when it is not cls itself
+
+    @property
+    def graded(self):
+        return self.part or self.cls
 
 
 def _drawn_parameters(module, draw):
@@ -327,7 +332,8 @@ def _drawn_parameters(module, draw):
 
 def _gru_torch_cases(rng):
     """ModuleCases with fresh random sizes and values: the cell with and without h and biases; the
-    GRU with 1 and 2 layers, batch first or not, with and without biases and h0.
+    GRU with 1 and 2 layers, batch first or not, with and without biases and h0; and the same GRU
+    with bidirectional=True, which decides the graded part GRU_bidirectional.
     """
     import torch
 
@@ -347,6 +353,16 @@ def _gru_torch_cases(rng):
                                 ["output", "h_n", "dx", "dh0"][:3 + with_h],
                                 f"N={N}, T={T}, D={D}, H={H}, num_layers={L}, bias={bias}, "
                                 f"batch_first={batch_first}, h0={'given' if with_h else 'None'}"))
+    Tb = T + 1  # GRU_bidirectional: at least 2 steps, or both directions read the same
+    for L, bias, batch_first, with_h in [(2, True, True, True), (1, False, False, False)]:
+        gru = _drawn_parameters(torch.nn.GRU(D, H, num_layers=L, bias=bias, batch_first=batch_first,
+                                             bidirectional=True), draw)
+        x, out = ((N, Tb, D), (N, Tb, 2 * H)) if batch_first else ((Tb, N, D), (Tb, N, 2 * H))
+        cases.append(ModuleCase("GRU", "probe_gru_bidirectional", gru, [D, H, L, int(bias), int(batch_first)],
+                                [draw(*x), draw(2 * L, N, H)[:2 * L * with_h]], [draw(*out), draw(2 * L, N, H)],
+                                ["output", "h_n", "dx", "dh0"][:3 + with_h],
+                                f"N={N}, T={Tb}, D={D}, H={H}, num_layers={L}, bias={bias}, batch_first={batch_first}, "
+                                f"bidirectional=True, h0={'given' if with_h else 'None'}", part="GRU_bidirectional"))
     return cases
 
 
@@ -377,15 +393,16 @@ def _check_module(session, case):
 class ModulesCheck(Check):
     """Learner classes against torch.nn modules, in a sandbox with PyTorch.
 
-    cases(rng) -> ModuleCases; driver: a file of trusted functions run as a last cell after the
+    parts: the graded parts (test cells) the cases decide (ModuleCase.graded); cases(rng) ->
+    ModuleCases; driver: a file of trusted functions run as a last cell after the
     learner's (autograder/gru_torch_probe.py); forbid_builtin_gru: gatedrnn/builtin_gru.py's
     guard runs before the learner's cells, so every built-in GRU is forbidden there.
     """
     packages = WITH_TORCH
 
-    def __init__(self, classes, cases, driver, forbid_builtin_gru=False, **words):
+    def __init__(self, parts, cases, driver, forbid_builtin_gru=False, **words):
         super().__init__(**words)
-        self.functions, self.cases, self.driver, self.forbid_builtin_gru = list(classes), cases, driver, forbid_builtin_gru
+        self.functions, self.cases, self.driver, self.forbid_builtin_gru = list(parts), cases, driver, forbid_builtin_gru
 
     def cells(self, learner_cells):
         before = []
@@ -398,11 +415,11 @@ class ModulesCheck(Check):
         return [*before, *learner_cells, Path(self.driver).read_text()]
 
     def verify(self, sandboxes, rng, skip):
-        failures = {cls: "" for cls in self.functions if cls not in skip}
+        failures = {part: "" for part in self.functions if part not in skip}
         if failures:
             for case in self.cases(rng):
-                if case.cls in failures and not failures[case.cls]:
-                    failures[case.cls] = sandboxes.run(_check_module, case)
+                if case.graded in failures and not failures[case.graded]:
+                    failures[case.graded] = sandboxes.run(_check_module, case)
         return failures, {}
 
 

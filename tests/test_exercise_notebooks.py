@@ -28,7 +28,7 @@ def test_every_assignment_declares_its_unit_and_check():
     assert assignment_names() and sorted(UNITS) == assignment_names()
     for name, unit in UNITS.items():
         assert callable(unit.check.verify), name
-        assert set(unit.check.functions) == set(unit.signatures), name
+        assert set(unit.check.functions) == set(unit.points) == {*unit.signatures, *unit.parts}, name
         assert unit.check.where and unit.check.rule, name
 
 
@@ -36,7 +36,7 @@ def test_every_assignment_declares_its_unit_and_check():
 def test_kind_matches_the_solution_cells(name):
     """What the feedback calls the graded parts (unit.KIND) is what the solution cells define."""
     notebook = nbformat.read(str(source_notebook(name)), as_version=4)
-    graded = {f.name for f in graded_functions(notebook)}
+    graded = {f.name for f in graded_functions(notebook)} - set(UNITS[name].parts)
     nodes = [node for cell in notebook.cells if nbgrader_meta(cell).get("solution")
              for node in ast.parse(cell.source).body if getattr(node, "name", None) in graded]
     expected = ast.ClassDef if UNITS[name].kind == "class" else ast.FunctionDef
@@ -116,7 +116,9 @@ def test_no_grade_cell_has_zero_points(assignment):
 def test_each_function_has_one_locked_graded_test_cell_with_hidden_tests(assignment):
     name, notebook = assignment
     tests = {nbgrader_meta(c)["grade_id"]: c for c in notebook.cells if nbgrader_meta(c).get("grade")}
-    assert sorted(tests) == sorted(f"test_{f}" for f in UNITS[name].signatures)
+    parts = UNITS[name].parts  # graded parts of a class with a test cell but no solution cell of their own
+    assert set(parts.values()) <= set(UNITS[name].signatures)
+    assert sorted(tests) == sorted(f"test_{f}" for f in [*UNITS[name].signatures, *parts])
     for grade_id, cell in tests.items():
         meta = nbgrader_meta(cell)
         assert meta["locked"] and meta["points"] > 0 and not meta["solution"], grade_id
