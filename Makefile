@@ -72,10 +72,12 @@ book-ja: $(STAMP)
 
 # Re-extract the English prose into message templates (one per page) and merge them into the
 # Japanese catalogs: new messages come in untranslated, changed ones fuzzy, removed ones obsolete.
+# Not --warningiserror: a chapter whose execution fails still has its prose extracted (make book
+# is where that failure counts).
 ja-catalogs: $(STAMP)
 	$(BIN)/python -m autograder.japanese_book _build/gettext --gettext
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config _build/gettext/_config.yml \
-	  --path-output _build/gettext --builder custom --custom-builder gettext --warningiserror --keep-going
+	  --path-output _build/gettext --builder custom --custom-builder gettext --keep-going
 	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -d locales -l ja --line-width -1
 	$(BIN)/python -m autograder.ja_catalogs --fill-math
 	$(BIN)/python -m autograder.ja_notebooks
