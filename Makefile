@@ -79,7 +79,7 @@ ja-catalogs: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config _build/gettext/_config.yml \
 	  --path-output _build/gettext --builder custom --custom-builder gettext --keep-going
 	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -d locales -l ja --line-width -1
-	$(BIN)/python -m autograder.ja_catalogs --fill-math
+	$(BIN)/python -m autograder.ja_catalogs --tidy
 	$(BIN)/python -m autograder.ja_notebooks
 
 # The Japanese exercise notebooks (chapters/exercises_ja/): the released ones, their markdown

@@ -1,6 +1,6 @@
 """The state of the Japanese catalogs (locales/ja/LC_MESSAGES/**/*.po), page by page.
 
-    python -m autograder.ja_catalogs [--missing] [--fill-math]
+    python -m autograder.ja_catalogs [--missing] [--tidy]
 
 prints, for each catalog, its messages, how many are translated, fuzzy, untranslated and
 obsolete; with --missing, also each message that still needs a translator. The tests
@@ -64,31 +64,40 @@ def is_display_math(msgid):
     return msgid.startswith("\n")
 
 
-def fill_display_math(path):
-    """Translate each untranslated display-math message of the catalog at path by itself
-    (the same line width as `sphinx-intl update --line-width -1`); returns how many."""
+# Babel flags messages with a literal "%" or "{...}" as format strings; they are prose, and
+# `msgfmt -c` would then demand the same placeholders in the translation.
+FORMAT_FLAGS = {"python-format", "python-brace-format"}
+
+
+def tidy(path):
+    """Translate each untranslated display-math message of the catalog at path by itself and drop
+    format flags (the same line width as `sphinx-intl update --line-width -1`); returns how many
+    messages changed."""
     with open(path, "rb") as f:
         catalog = read_po(f)
-    filled = 0
-    for message in catalog:
+    changed = 0
+    for message in list(catalog) + list(catalog.obsolete.values()):
         if message.id and is_display_math(message.id) and not message.string:
             message.string = message.id
-            filled += 1
-    if filled:
+            changed += 1
+        if message.flags & FORMAT_FLAGS:
+            message.flags -= FORMAT_FLAGS
+            changed += 1
+    if changed:
         with open(path, "wb") as f:
             write_po(f, catalog, width=-1)
-    return filled
+    return changed
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--missing", action="store_true", help="list the messages left to translate")
-    parser.add_argument("--fill-math", action="store_true",
-                        help="first translate each display-math message by itself (make ja-catalogs)")
+    parser.add_argument("--tidy", action="store_true", help="first translate each display-math message by "
+                        "itself and drop format flags (make ja-catalogs)")
     args = parser.parse_args()
-    if args.fill_math:
-        filled = sum(fill_display_math(path) for path in catalog_paths())
-        print(f"{filled} display-math messages translated by themselves")
+    if args.tidy:
+        changed = sum(tidy(path) for path in catalog_paths())
+        print(f"tidied {changed} messages (display math translated by itself, format flags dropped)")
     totals = [0, 0, 0, 0, 0]
     for path in catalog_paths():
         s = catalog_state(path)

@@ -48,6 +48,8 @@ def _absolute_extensions(config, repo):
 def gettext_config(config, repo=REPO):
     """The configuration that extracts one message template per page (a dict)."""
     config = copy.deepcopy(config)
+    # What code cells print is shared, not translated (chapters/_ext/shared_outputs.py).
+    config.setdefault("sphinx", {}).setdefault("local_extensions", {})["shared_outputs"] = "chapters/_ext"
     _absolute_extensions(config, repo)
     execute = config.setdefault("execute", {})
     execute["cache"] = str((repo / execute.get("cache", "_build/.jupyter_cache")).resolve())
