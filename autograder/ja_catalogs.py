@@ -1,6 +1,6 @@
 """The state of the Japanese catalogs (locales/ja/LC_MESSAGES/**/*.po), page by page.
 
-    python -m autograder.ja_catalogs [--missing] [--tidy]
+    python -m autograder.ja_catalogs [--missing] [--tidy] [--drop-obsolete]
 
 prints, for each catalog, its messages, how many are translated, fuzzy, untranslated and
 obsolete; with --missing, also each message that still needs a translator. The tests
@@ -89,12 +89,28 @@ def tidy(path):
     return changed
 
 
+def drop_obsolete(path):
+    """Remove the obsolete (#~) messages of the catalog at path, once nothing in them can be
+    reused (tables that code cells printed, say); returns how many."""
+    with open(path, "rb") as f:
+        catalog = read_po(f)
+    dropped = len(catalog.obsolete)
+    if dropped:
+        catalog.obsolete.clear()
+        with open(path, "wb") as f:
+            write_po(f, catalog, width=-1)
+    return dropped
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--missing", action="store_true", help="list the messages left to translate")
     parser.add_argument("--tidy", action="store_true", help="first translate each display-math message by "
                         "itself and drop format flags (make ja-catalogs)")
+    parser.add_argument("--drop-obsolete", action="store_true", help="first remove every obsolete message")
     args = parser.parse_args()
+    if args.drop_obsolete:
+        print(f"dropped {sum(drop_obsolete(path) for path in catalog_paths())} obsolete messages")
     if args.tidy:
         changed = sum(tidy(path) for path in catalog_paths())
         print(f"tidied {changed} messages (display math translated by itself, format flags dropped)")
