@@ -69,6 +69,8 @@ def japanese_config(config, repo=REPO):
     config["title"] = TITLE_JA
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = "ja"
+    # Glued values in translated paragraphs (chapters/_ext/translated_glue.py).
+    config["sphinx"]["local_extensions"]["translated_glue"] = str((repo / "chapters/_ext").resolve())
     sphinx["other_editions"] = [{"language": "en", "label": "English", "root": ENGLISH_FROM_JAPANESE}]
     # The search messages that Sphinx's own Japanese catalog leaves in English.
     static = [str((repo / p).resolve()) for p in sphinx.get("html_static_path", [])]
