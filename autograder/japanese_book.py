@@ -11,7 +11,7 @@ catalogs' templates instead (`make ja-catalogs`). The differences, and nothing e
   (one catalog per page: `gettext_compact = False`), compiled by Sphinx at build time;
 - the title is Japanese, and each page's language link points to the English edition;
 - locales/ja/static/translations-extra.js adds the search messages that Sphinx's own Japanese
-  catalog leaves in English (the theme's strings are in sphinx-book-theme's and
+  catalog leaves in English, and search-ja.js splits a Japanese query into the index's words (the theme's strings are in sphinx-book-theme's and
   pydata-sphinx-theme's own Japanese catalogs);
 - the execution cache is the English edition's: code cells are the same, so no notebook runs
   again (jupyter-cache keys a notebook by its code cells, not by its path or its prose).
@@ -72,10 +72,11 @@ def japanese_config(config, repo=REPO):
     # Glued values in translated paragraphs (chapters/_ext/translated_glue.py).
     config["sphinx"]["local_extensions"]["translated_glue"] = str((repo / "chapters/_ext").resolve())
     sphinx["other_editions"] = [{"language": "en", "label": "English", "root": ENGLISH_FROM_JAPANESE}]
-    # The search messages that Sphinx's own Japanese catalog leaves in English.
+    # The search messages that Sphinx's own Japanese catalog leaves in English, and a query
+    # splitter for Japanese words (Sphinx's JavaScript has none: locales/ja/static/search-ja.js).
     static = [str((repo / p).resolve()) for p in sphinx.get("html_static_path", [])]
     sphinx["html_static_path"] = static + [str((repo / STATIC_DIR).resolve())]
-    sphinx["html_js_files"] = list(sphinx.get("html_js_files", [])) + ["translations-extra.js"]
+    sphinx["html_js_files"] = list(sphinx.get("html_js_files", [])) + ["translations-extra.js", "search-ja.js"]
     return config
 
 
