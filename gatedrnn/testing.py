@@ -402,3 +402,30 @@ def random_arrays(rng, shapes, dtype=np.float64, scale=0.5):
     and a check would pass for wrong code.
     """
     return [(scale * rng.standard_normal(shape)).astype(dtype) for shape in shapes]
+
+
+#: The scale of the weights in saturating_arrays: with inputs up to 24, pre-activations reach tens of
+#: thousands, far beyond 709.8, where np.exp overflows in float64.
+SATURATING_WEIGHT_SCALE = 100.0
+
+
+def saturating_arrays(rng, shapes, states=1, dtype=np.float64):
+    """Inputs that saturate every activation: unscaled integers 0, 1, ..., 24 and large weights.
+
+    shapes: x's first ((N, D) or (N, T, D)), then `states` initial states (N, H) (1, or 2 for the
+    LSTM's h and c), then the weights, Wx (D, G*H) first. x holds 0, 1, 2, ... (cycling through 0 ... 24), the raw kind of input a
+    learner might feed a network unscaled; the other arrays are standard normal times
+    SATURATING_WEIGHT_SCALE, redrawn until every block of H columns of x @ Wx has a value beyond
+    1000 (every gate and the candidate then overflow np.exp somewhere). Correct code gives
+    finite values (saturated gates, states near -1 and 1); an activation written with
+    exponentials gives inf or nan.
+    """
+    x = (np.arange(np.prod(shapes[0])) % 25).reshape(shapes[0]).astype(np.float64)
+    H = shapes[1][-1]
+    Wx_at = 1 + states
+    for _ in range(1000):
+        arrays = [x] + [SATURATING_WEIGHT_SCALE * rng.standard_normal(s) for s in shapes[1:]]
+        pre = np.abs(x @ arrays[Wx_at]).reshape(-1, shapes[Wx_at][1] // H, H)   # (..., G, H)
+        if (pre.max(axis=(0, 2)) > 1000).all():
+            break
+    return [a.astype(dtype) for a in arrays]
