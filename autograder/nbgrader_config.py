@@ -16,6 +16,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Exec
                                     LimitOutput, SaveAutoGrades)
 
 from autograder.assignments import COURSE_ID  # noqa: E402
+from autograder.feedback_assets import NBGRADER_TEMPLATES, TEMPLATES  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
 
@@ -45,4 +46,8 @@ c.GenerateFeedback.preprocessors = [
     GetGrades,
     "autograder.preprocessors.FunctionSummary",
     CSSHTMLHeaderPreprocessor,
+    "autograder.feedback_assets.OfflineMathJax",
 ]
+# The course's feedback template (nbgrader's, with the vendored MathJax and a styled results table).
+c.HTMLExporter.template_name = "course_feedback"
+c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]

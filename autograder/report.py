@@ -5,7 +5,8 @@ Written by `python -m autograder grade` into OUT/report/:
     functions.csv        function, points, learners, passed, pass_rate
     misconceptions.csv   misconception id, learners who hit it, their ids
 Misconceptions are the stable identifiers that the exercises' checks put in their failure
-messages ("[misconception: gru-sigmoid-candidate]"), read from the autograded notebooks.
+messages ("[misconception: gru-sigmoid-candidate]"), read from the autograded notebooks; a
+message that names several mistakes at once (a GRU with three deviations) counts each.
 """
 
 import base64
@@ -18,6 +19,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # a report is written to files, never shown
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import nbformat  # noqa: E402
 
 from .outcomes import error_of, misconception_ids, tested_function  # noqa: E402
@@ -68,6 +70,7 @@ def write_report(grader, results):
               color="#4c72b0", edgecolor="white")
     axes.set_xlabel(f"score (out of {grader.max_score:g})")
     axes.set_ylabel("learners")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole learners, never 0.5
     axes.set_title(f"{grader.assignment}: score distribution")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")

@@ -73,7 +73,7 @@ def combined(parts, subject):
 #: Results in a lower precision than the inputs (float32 out of float64 in).
 PRECISION_LOST = Misconception(
     "precision-lost",
-    "its dtype has fewer digits than the inputs': somewhere your code computes in a lower precision "
+    "somewhere your code computes in a lower precision "
     "(an array made with dtype=np.float32, an .astype(np.float32), a float32 constant array). Create "
     "arrays in the inputs' dtype (np.zeros_like, np.result_type of the inputs), so that float64 inputs "
     "give float64 results.",
@@ -81,7 +81,7 @@ PRECISION_LOST = Misconception(
 #: NaN or inf out of finite inputs: an exp that overflowed.
 ACTIVATION_OVERFLOW = Misconception(
     "activation-overflow",
-    "the inputs were all finite, so an intermediate value overflowed: np.exp(a) is inf beyond a = 709.8 "
+    "The inputs were all finite, so an intermediate value overflowed: np.exp(a) is inf beyond a = 709.8 "
     "in float64 (88.7 in float32), and inf / inf is nan. This happens with large pre-activations "
     "(unscaled inputs such as 0 ... 24) and an activation written with exponentials, such as tanh as "
     "(e^a - e^-a) / (e^a + e^-a). Use np.tanh, and a sigmoid that cannot overflow, such as "
@@ -412,20 +412,22 @@ SATURATING_WEIGHT_SCALE = 100.0
 def saturating_arrays(rng, shapes, states=1, dtype=np.float64):
     """Inputs that saturate every activation: unscaled integers 0, 1, ..., 24 and large weights.
 
-    shapes: x's first ((N, D) or (N, T, D)), then `states` initial states (N, H) (1, or 2 for the
-    LSTM's h and c), then the weights, Wx (D, G*H) first. x holds 0, 1, 2, ... (cycling through 0 ... 24), the raw kind of input a
-    learner might feed a network unscaled; the other arrays are standard normal times
-    SATURATING_WEIGHT_SCALE, redrawn until every block of H columns of x @ Wx has a value beyond
-    1000 (every gate and the candidate then overflow np.exp somewhere). Correct code gives
-    finite values (saturated gates, states near -1 and 1); an activation written with
+    shapes: x's first ((N, D) or (N, T, D)), then `states` initial states (N, H) (1, or 2 for
+    the LSTM's h and c), then the weights, Wx (D, G*H) first. x holds 0, 1, 2, ... (cycling
+    through 0 ... 24), the raw kind of input a learner might feed a network unscaled; the
+    states are 0.5 times standard normal, the weights standard normal times
+    SATURATING_WEIGHT_SCALE, redrawn until every block of H columns of x @ Wx has a value
+    beyond 2000 (every gate and the candidate then overflow np.exp somewhere). Correct code
+    gives finite values (saturated gates, states near -1 and 1); an activation written with
     exponentials gives inf or nan.
     """
     x = (np.arange(np.prod(shapes[0])) % 25).reshape(shapes[0]).astype(np.float64)
     H = shapes[1][-1]
     Wx_at = 1 + states
     for _ in range(1000):
-        arrays = [x] + [SATURATING_WEIGHT_SCALE * rng.standard_normal(s) for s in shapes[1:]]
+        arrays = ([x] + [0.5 * rng.standard_normal(s) for s in shapes[1:Wx_at]]
+                  + [SATURATING_WEIGHT_SCALE * rng.standard_normal(s) for s in shapes[Wx_at:]])
         pre = np.abs(x @ arrays[Wx_at]).reshape(-1, shapes[Wx_at][1] // H, H)   # (..., G, H)
-        if (pre.max(axis=(0, 2)) > 1000).all():
+        if (pre.max(axis=(0, 2)) > 2000).all():
             break
     return [a.astype(dtype) for a in arrays]
