@@ -230,7 +230,7 @@ def test_feedback_and_report_pages_render_offline(served_class):
         load = browser.visit(f"{server}feedback/combination/gru/gru.html")
         facts = browser.evaluate(PAGE_FACTS)
         problems = offline_problems(load, facts, server)
-        assert any(u.split("?")[0] == f"{server}feedback/mathjax/tex-chtml.js" for u in load.requests)
+        assert any(u.split("?")[0] == f"{server}feedback/combination/gru/mathjax/tex-chtml.js" for u in load.requests)
         assert facts["typeset"] > 5 and not facts["texErrors"], facts["typeset"]
         assert "$" not in facts["prose"] and "\\(" not in facts["prose"], "TeX left untypeset"
         assert facts["headerPadding"] and facts["headerPadding"] >= 8  # 'points' and 'result' apart
