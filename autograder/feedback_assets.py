@@ -1,11 +1,14 @@
-"""What a feedback page needs next to it to render offline: the course's vendored MathJax.
+"""What a feedback page needs to render offline and read well: the vendored MathJax, table styling.
 
-nbgrader's feedback template loads MathJax 2.7.7 from a CDN; the course's template
-(autograder/templates/course_feedback) loads mathjax/tex-chtml.js from the page's own folder,
+nbgrader's feedback template loads MathJax 2.7.7 from a CDN; the course's mathjax.html.j2
+(autograder/templates/feedback, first on the template path) loads mathjax/tex-chtml.js from the
+page's own folder,
 FEEDBACK/<student>/<assignment>/, which is the folder nbgrader hands back to a learner
 (`nbgrader release_feedback`). `OfflineMathJax`, a preprocessor of the feedback pipeline, copies
 there the part of the vendored MathJax 3 that typesetting uses: tex-chtml.js (input, output,
-menu) and the CommonHTML fonts (about 1.7 MB).
+menu) and the CommonHTML fonts (about 1.7 MB). It also adds the style of the results table
+that autograder.preprocessors.FunctionSummary puts first (the book's: ruled cells with room
+between the columns).
 """
 
 import shutil
@@ -19,7 +22,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 VENDORED_MATHJAX = Path(__file__).resolve().parents[1] / "chapters" / "_static" / "mathjax"
 #: What a page needs of it: the combined component and the fonts it loads.
 MATHJAX_PARTS = ["tex-chtml.js", "output", "LICENSE"]
-#: The feedback template's folder (course_feedback) lives here.
+#: The folder of the course's template overrides (feedback/mathjax.html.j2).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: nbgrader's templates (its "feedback" template, which the course's extends).
 NBGRADER_TEMPLATES = Path(nbgrader.__file__).resolve().parent / "server_extensions" / "formgrader" / "templates"
@@ -38,10 +41,26 @@ def install_mathjax(folder):
     return target
 
 
-class OfflineMathJax(NbGraderPreprocessor):
-    """Put the vendored MathJax next to the feedback page being written."""
+#: The results table's style, inlined into the page's head by nbgrader's feedback template.
+TABLE_CSS = """
+div.text_cell_render table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 14px; }
+div.text_cell_render th, div.text_cell_render td {
+    border: 1px solid #d0d7de; padding: 0.35em 0.8em; text-align: left; vertical-align: top;
+}
+div.text_cell_render thead th { background: #f3f5f7; font-weight: 600; }
+div.text_cell_render tbody tr:nth-child(even) { background: #fafbfc; }
+div.text_cell_render td:nth-child(2) { white-space: nowrap; }
+"""
+
+
+class OfflineFeedbackPage(NbGraderPreprocessor):
+    """Put the vendored MathJax next to the feedback page being written, and the table's style in it.
+
+    Runs after CSSHTMLHeaderPreprocessor, which starts resources["inlining"]["css"].
+    """
 
     def preprocess(self, nb, resources):
+        resources.setdefault("inlining", {}).setdefault("css", []).append(TABLE_CSS)
         coursedir = CourseDirectory(parent=self)
         info = resources.get("nbgrader", {})
         folder = coursedir.format_path(coursedir.feedback_directory, info.get("student", "."),

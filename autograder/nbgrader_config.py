@@ -46,8 +46,8 @@ c.GenerateFeedback.preprocessors = [
     GetGrades,
     "autograder.preprocessors.FunctionSummary",
     CSSHTMLHeaderPreprocessor,
-    "autograder.feedback_assets.OfflineMathJax",
+    "autograder.feedback_assets.OfflineFeedbackPage",
 ]
-# The course's feedback template (nbgrader's, with the vendored MathJax and a styled results table).
-c.HTMLExporter.template_name = "course_feedback"
+# nbgrader's "feedback" template, with the vendored MathJax instead of a CDN's: autograder/templates/feedback
+# comes first on the search path and holds only mathjax.html.j2 (see autograder.feedback_assets).
 c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
