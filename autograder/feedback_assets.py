@@ -2,9 +2,8 @@
 
 nbgrader's feedback template loads MathJax 2.7.7 from a CDN; the course's mathjax.html.j2
 (autograder/templates/feedback, first on the template path) loads mathjax/tex-chtml.js from the
-page's own folder,
-FEEDBACK/<student>/<assignment>/, which is the folder nbgrader hands back to a learner
-(`nbgrader release_feedback`). `OfflineMathJax`, a preprocessor of the feedback pipeline, copies
+page's own folder, FEEDBACK/<student>/<assignment>/, which is the folder nbgrader hands back to a
+learner (`nbgrader release_feedback`). `OfflineFeedbackPage`, a preprocessor of the feedback pipeline, copies
 there the part of the vendored MathJax 3 that typesetting uses: tex-chtml.js (input, output,
 menu) and the CommonHTML fonts (about 1.7 MB). It also adds the style of the results table
 that autograder.preprocessors.FunctionSummary puts first (the book's: ruled cells with room
