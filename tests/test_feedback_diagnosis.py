@@ -213,8 +213,10 @@ def served_class(gru_class):
 
 
 def offline_problems(load, facts, server):
-    problems = [f"console error: {e}" for e in load.console_errors]
-    problems += [f"failed request: {f}" for f in load.failed]
+    # Chromium asks every http server for /favicon.ico; a learner opens the page as a file, where it does not.
+    favicon = f"{server}favicon.ico"
+    problems = [f"console error: {e}" for e in load.console_errors if favicon not in e]
+    problems += [f"failed request: {f}" for f in load.failed if not f.startswith(favicon)]
     problems += [f"request to another host: {u}" for u in load.requests
                  if not u.startswith(server) and not u.startswith(("data:", "blob:", "about:"))]
     problems += [f"an inline script names another host: {u}" for u in facts["inlineUrls"]]
