@@ -108,7 +108,7 @@ def use_short_tracebacks():
         shell.set_custom_exc((CheckFailed,), _short_traceback_handler)
 
 
-def _where_in_learner_code(tb):
+def where_in_learner_code(tb):
     """'line L of your cell' for the innermost frame in notebook code, or ''."""
     frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(_PACKAGE_DIR)]
     notebook_frames = [f for f in frames if "ipykernel" in f.filename or f.filename.startswith("<")]
@@ -235,7 +235,7 @@ class FunctionChecks:
             self.fail(f"{name} is not implemented yet: it raised NotImplementedError{role}.")
         except Exception as error:  # the learner's bug, reported in one line
             self.fail(f"{name} raised {type(error).__name__}: {error}"
-                      f"{_where_in_learner_code(error.__traceback__)}{role}.")
+                      f"{where_in_learner_code(error.__traceback__)}{role}.")
         self.count += 1
         for arg_name, old, new in zip(_parameter_names(function, len(args)), before, args):
             if old is not None and (old.shape != new.shape or not np.array_equal(old, new, equal_nan=True)):

@@ -28,7 +28,7 @@ import torch
 
 from .builtin_gru import BuiltinGRUCalled, builtin_gru_forbidden
 from .gru_variants import gru_variant_forward, wrong_variant_values, wrong_variants
-from .testing import (TOL_FLOAT32, TOL_FLOAT64, CheckFailed, FunctionChecks, _where_in_learner_code,
+from .testing import (TOL_FLOAT32, TOL_FLOAT64, CheckFailed, FunctionChecks, where_in_learner_code,
                       use_short_tracebacks)
 
 #: Attribute and imported names that reach a built-in GRU. Learner classes are themselves
@@ -85,7 +85,7 @@ class ModuleChecks(FunctionChecks):
             if not calls:
                 where = f" in the case {self.case}" if self.case else ""
                 self.fail(f"{name} raised {type(error).__name__}{where}: {error}"
-                          f"{_where_in_learner_code(error.__traceback__)}.")
+                          f"{where_in_learner_code(error.__traceback__)}.")
         if calls:
             self.fail(f"{name} called {calls[0]}, a built-in GRU: {DELEGATION}. [delegation]")
         self.count += 1
