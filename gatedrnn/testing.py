@@ -266,6 +266,10 @@ class FunctionChecks:
             problem = self._problem(name, value, expected[name], tol, "", mistakes)
             if problem is not None:
                 problems.append(problem)
+        self._fail_with(problems, suffix)
+
+    def _fail_with(self, problems, suffix=""):
+        """Fail naming every problem (if any); problems sharing a recognised mistake in one sentence."""
         if not problems:
             return
         groups = {}  # one sentence per recognised mistake, one per unexplained value, in order
@@ -365,9 +369,10 @@ class FunctionChecks:
         - names: list of the gradients' names, for messages
         """
         numeric = numerical_gradients(forward, inputs, upstream)
-        for name, found, expected in zip(names, analytic, numeric):
-            self.close(name, found, expected, tol,
-                       hint="this is a centered-difference gradient check of your own forward pass.")
+        hint = "this is a centered-difference gradient check of your own forward pass."
+        problems = [self._problem(name, found, expected, tol, hint) for name, found, expected in
+                    zip(names, analytic, numeric)]
+        self._fail_with([problem for problem in problems if problem is not None])
 
 
 @contextmanager
