@@ -75,6 +75,7 @@ class ModuleChecks(FunctionChecks):
         """
         name = getattr(function, "__name__", type(function).__name__)
         before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
+        self.inputs_finite = all(bool(torch.isfinite(a).all()) for a in args if isinstance(a, torch.Tensor))
         calls = []
         try:
             with builtin_gru_forbidden(calls):
