@@ -97,7 +97,7 @@ PAGE_FACTS = """(() => {
     codeBlocks: document.querySelectorAll('div.highlight pre').length,
     copyButtons: document.querySelectorAll('div.highlight button.copybtn').length,
     inlineUrls: [...document.querySelectorAll('script:not([src])')]
-      .flatMap(s => s.textContent.match(/https?:\/\/[^\s'"`)<>]+/g) || []),
+      .flatMap(s => s.textContent.match(/https?:\\/\\/[^\\s'"`)<>]+/g) || []),
   };
 })()"""
 # TeX that MathJax should have turned into math: \( \) \[ \] $$ \begin{...} or $...$
