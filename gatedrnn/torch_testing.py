@@ -276,21 +276,27 @@ def _course_weights(reference, suffix):
 def _wrong_gru_values(reference, x, h0):
     """(Misconception, output, h_n) of every wrong GRU (gatedrnn.gru_variants) with a torch GRU's weights.
 
-    x and h0 in the reference's layout: x (T, N, D) or (N, T, D) if batch_first, h0 (L, N, H).
-    [] when the layers are not all one plain stack that the variants can reproduce (bidirectional,
-    or dropout in training mode).
+    x and h0 in the reference's layout: x (T, N, D) or (N, T, D) if batch_first, h0 (L*K, N, H),
+    K = 2 directions if bidirectional (the reverse one reads the sequence from its end), else 1.
+    [] with dropout in training mode, which the variants do not reproduce.
     """
-    if getattr(reference, "bidirectional", False) or (reference.training and reference.dropout > 0):
+    if reference.training and reference.dropout > 0:
         return []
+    K = 2 if getattr(reference, "bidirectional", False) else 1
     sequence = x if reference.batch_first else x.transpose(1, 0, 2)   # (N, T, D)
-    layers = [_course_weights(reference, f"_l{k}") for k in range(reference.num_layers)]
     found = []
     with np.errstate(over="ignore"):
         for mistake, variant in wrong_variants():
             inputs, last = sequence, []
-            for k, weights in enumerate(layers):
-                inputs = gru_variant_forward(inputs, h0[k], *weights, **variant)   # (N, T, H)
-                last.append(inputs[:, -1])
+            for layer in range(reference.num_layers):
+                directions = []
+                for d in range(K):
+                    weights = _course_weights(reference, f"_l{layer}" + ("_reverse" if d else ""))
+                    states = gru_variant_forward(inputs[:, ::-1] if d else inputs, h0[layer * K + d], *weights,
+                                                 **variant)                      # (N, T, H), in reading order
+                    last.append(states[:, -1])
+                    directions.append(states[:, ::-1] if d else states)
+                inputs = np.concatenate(directions, axis=2)                      # (N, T, K*H)
             output = inputs if reference.batch_first else inputs.transpose(1, 0, 2)
             found.append((mistake, output, np.stack(last)))
     return found

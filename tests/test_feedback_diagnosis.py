@@ -14,7 +14,7 @@ from autograder.outcomes import misconception_ids
 from conftest import assert_scores, edit_solution, feedback_text, grade_submissions
 
 GRU = {"gru_step_forward": 2, "gru_step_backward": 4, "gru_forward": 2, "gru_backward": 4}
-TORCH = {"GRUCell": 4, "GRU": 6}
+TORCH = {"GRUCell": 4, "GRU": 6, "GRU_bidirectional": 3}
 
 # The most common published NumPy GRU: blocks z | r | n, reset before the product, reversed update.
 GRU_COMBINATION = [
@@ -65,8 +65,8 @@ def torch_submissions():
     return {
         "torch_combination": both,
         # Zeros made in the default dtype (float32): a float64 model without h0 crashes.
-        "torch_crash": edit_solution("gru_torch", "GRU", "h0 = x.new_zeros(self.num_layers, N, self.hidden_size)",
-                                     "h0 = torch.zeros(self.num_layers, N, self.hidden_size)"),
+        "torch_crash": edit_solution("gru_torch", "GRU", "h0 = x.new_zeros(self.num_layers * K, N, self.hidden_size)",
+                                     "h0 = torch.zeros(self.num_layers * K, N, self.hidden_size)"),
     }
 
 
@@ -155,20 +155,22 @@ def test_report_counts_the_new_identifiers(gru_class):
 
 def test_gru_torch_recognises_combinations_in_the_cell_and_the_layer(torch_class):
     _, rows, out = torch_class
-    assert_scores(rows["torch_combination"], "gru_torch", 0, 10, TORCH, TORCH)
+    assert_scores(rows["torch_combination"], "gru_torch", 0, 13, TORCH, TORCH)
     text = feedback_text(out, "torch_combination", "gru_torch")
-    cell, layer = row_of(text, "GRUCell", TORCH), row_of(text, "GRU", TORCH)
+    cell = row_of(text, "GRUCell", TORCH)
     assert "h_next is wrong: your values are those of a GRU that differs from the course's in 2 ways" in cell
     assert misconception_ids(cell) == ["gru-gate-order-zrn", "gru-reversed-update"]
-    assert misconception_ids(layer) == ["gru-gate-order-zrn", "gru-sigmoid-candidate"]
+    for layer in (row_of(text, "GRU", TORCH), row_of(text, "GRU_bidirectional", TORCH)):
+        assert "output" in layer and "is wrong: your values are those of a GRU that differs" in layer
+        assert misconception_ids(layer) == ["gru-gate-order-zrn", "gru-sigmoid-candidate"]
 
 
 def test_gru_torch_crash_says_which_case_and_line(torch_class):
     _, rows, out = torch_class
-    assert_scores(rows["torch_crash"], "gru_torch", 4, 10, {"GRU": 6}, TORCH)
+    assert_scores(rows["torch_crash"], "gru_torch", 4, 13, {"GRU": 6, "GRU_bidirectional": 3}, TORCH)
     row = row_of(feedback_text(out, "torch_crash", "gru_torch"), "GRU", TORCH)
     assert "GRU raised RuntimeError in the case h0=None, float64 on cpu:" in row
-    assert "(in forward, line 47: h_r, h_z, h_n = F.linear(h, w_hh, b_hh)" in row  # where it failed
+    assert re.search(r"\(in forward, line \d+: h_r, h_z, h_n = F\.linear\(h, w_hh, b_hh\)", row)  # where it failed
 
 
 # What a feedback or report page shows once loaded: typeset math, TeX left over, the results
