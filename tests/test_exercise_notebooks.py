@@ -44,6 +44,15 @@ SPEC_SIGNATURES = {
         "train_forecaster": ["series", "seed"],
         "forecast": ["model", "history"],
     },
+    "char_lm": {
+        "embedding_forward": ["idx", "W"],
+        "embedding_backward": ["dout", "cache"],
+        "temporal_affine_forward": ["h", "W", "b"],
+        "temporal_affine_backward": ["dout", "cache"],
+        "temporal_softmax_loss": ["scores", "y", "mask"],
+        "char_lm_loss": ["params", "x", "y", "mask"],
+        "train_char_lm": ["train_ids", "V", "seed"],
+    },
     # Classes: method -> its arguments as written, defaults included.
     "gru_torch": {
         "GRUCell": {"__init__": "self, input_size, hidden_size, bias=True", "forward": "self, x, h=None"},
