@@ -43,6 +43,7 @@ import numpy as np
 
 from gatedrnn.testing import TOL_FLOAT64, CheckFailed, FunctionChecks
 
+from . import char_lm_check
 from .isolation import isolated_system, kill_user_processes
 
 PROBE = Path(__file__).with_name("probe.py")
@@ -604,6 +605,8 @@ CHECK_WORDS = {"forecast": ("in a fresh process with NumPy and PyTorch but not t
                             "Your class must compute the GRU itself from tensor operations, without a built-in "
                             "GRU, the course's helpers or changes to the tests.")}
 
+CHECK_WORDS["char_lm"] = char_lm_check.CHECK_WORDS
+
 
 def independent_check(assignment, cells, uid, call_seconds=120):
     """(failures, caps) of an assignment's learner cells checked outside the kernel; None if it has no check.
@@ -616,4 +619,6 @@ def independent_check(assignment, cells, uid, call_seconds=120):
         return verify_forecast(cells, uid, call_seconds)
     if assignment == "gru_torch":
         return verify_gru_torch(cells, uid, call_seconds), {}
+    if assignment == "char_lm":  # its own module: layers against torch, and a training run scored here
+        return char_lm_check.verify_char_lm(cells, uid, call_seconds)
     return None

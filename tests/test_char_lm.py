@@ -22,14 +22,6 @@ from gatedrnn.reference import (TorchCharLM, embedding_reference, temporal_affin
 from gatedrnn.text import load_text
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.mark.parametrize("N,T,V,D", [(1, 1, 1, 1), (3, 4, 5, 2), (2, 6, 3, 4)])
 def test_embedding_matches_torch_and_repeated_ids_add_up(N, T, V, D):
     rng = np.random.default_rng(N + T + V + D)
