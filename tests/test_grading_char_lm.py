@@ -63,7 +63,7 @@ def test_feedback_names_the_mistake_and_the_training_result(graded_class):
     _, _, out = graded_class
     overwrite = summary(feedback_text(out, "overwrite", "char_lm"))
     assert misconception_ids(overwrite) == ["embedding-repeated-ids"]
-    assert "char_lm_loss 0 / 3 \u2717 dW_embed is wrong" in overwrite
+    assert "char_lm_loss 0 / 3 \u2717 dW_embed (visible example) is wrong" in overwrite
     full = feedback_text(out, "full", "char_lm")
     assert summary(full).count("\u2713 passed") == 7
     assert "Validation perplexity" in full and "embedding_backward is not implemented yet" in feedback_text(
