@@ -14,8 +14,9 @@ allows its use. Here, where the learner's code never runs:
   the course's code: it must reach TARGET_PERPLEXITY. The kernel's test holds the CPU budget; here
   only a runaway is stopped (at three times the budget).
 
-verify_char_lm(cells, uid, call_seconds) returns (failures, caps) as autograder.verify's other
-checks do; caps is always empty (every function passes or fails).
+CHECK (a CharLMCheck) has the shape of autograder.verify's checks (packages, cells, verify);
+verify_char_lm(cells, uid, call_seconds) runs it and returns (failures, caps) as the other checks
+do; caps is always empty (every function passes or fails).
 """
 
 from pathlib import Path
@@ -168,20 +169,34 @@ def _run(session, function, rng):
         return str(error).removeprefix(f"{function}: ")
 
 
+class CharLMCheck:
+    """The char_lm check in the shape of autograder.verify's checks: the sandbox's packages, its cells
+    (the course's GRU, the learner's cells, the trusted driver), the feedback's words, and
+    verify(sandboxes, rng, skip) -> (failures, caps) for the functions not in skip."""
+    packages = ("numpy",)
+    functions = FUNCTIONS
+    where = "in a fresh process with NumPy and the course's NumPy GRU alone"
+    rule = ("Your functions must compute their results themselves, in NumPy, without torch, the course's "
+            "other helpers, or changes to the tests.")
+
+    def cells(self, learner_cells):
+        return [Path(fast_gru.__file__).read_text(), *learner_cells, DRIVER]
+
+    def verify(self, sandboxes, rng, skip=frozenset()):
+        return {function: sandboxes.run(_run, function, rng) for function in FUNCTIONS if function not in skip}, {}
+
+
+CHECK = CharLMCheck()
+# How the feedback describes this check, and what it asks of the learner (autograder.verify.CHECK_WORDS).
+CHECK_WORDS = (CHECK.where, CHECK.rule)
+
+
 def verify_char_lm(cells, uid, call_seconds=120, seed=None):
-    """The char_lm exercise's independent check. Returns (failures, caps).
+    """The char_lm exercise's independent check on the learner's cells. Returns (failures, caps).
 
     failures: {function: '' if it passed, else why}; caps: {} (no function is scored partly).
     """
     from .verify import Sandboxes
 
-    rng = np.random.default_rng(seed)
-    cells = [Path(fast_gru.__file__).read_text(), *cells, DRIVER]
-    with Sandboxes(cells, uid, call_seconds) as sandboxes:
-        return {function: sandboxes.run(_run, function, rng) for function in FUNCTIONS}, {}
-
-
-# How the feedback describes this check, and what it asks of the learner (autograder.verify.CHECK_WORDS).
-CHECK_WORDS = ("in a fresh process with NumPy and the course's NumPy GRU alone",
-               "Your functions must compute their results themselves, in NumPy, without torch, the course's "
-               "other helpers, or changes to the tests.")
+    with Sandboxes(CHECK.cells(cells), uid, call_seconds, CHECK.packages) as sandboxes:
+        return CHECK.verify(sandboxes, np.random.default_rng(seed))
