@@ -14,9 +14,9 @@ allows its use. Here, where the learner's code never runs:
   the course's code: it must reach TARGET_PERPLEXITY. The kernel's test holds the CPU budget; here
   only a runaway is stopped (at three times the budget).
 
-CHECK (a CharLMCheck) has the shape of autograder.verify's checks (packages, cells, verify);
-verify_char_lm(cells, uid, call_seconds) runs it and returns (failures, caps) as the other checks
-do; caps is always empty (every function passes or fails).
+CHECK (a CharLMCheck) has the shape of autograder.verify's checks (packages, cells, functions,
+where, rule, verify(sandboxes, rng, skip) -> (failures, caps)); caps is always empty (every
+function passes or fails). solutions/char_lm/unit.py registers it.
 """
 
 from pathlib import Path
@@ -26,6 +26,8 @@ import numpy as np
 from gatedrnn import char_lm as course
 from gatedrnn import fast_gru
 from gatedrnn.testing import TOL_FLOAT64, CheckFailed, FunctionChecks
+
+from .verify import Check, _array
 
 # The trusted calls, appended after the learner's cells: params go in and out as plain arrays.
 DRIVER = f'''
@@ -54,12 +56,6 @@ def _sizes(rng):
 
 def _case(sizes):
     return ", ".join(f"{k}={v}" for k, v in sizes.items())
-
-
-def _array(found, name):
-    if isinstance(found, tuple):
-        raise CheckFailed(f"{name} is not a NumPy array of numbers")
-    return found
 
 
 def _call(session, name, args, count):
@@ -169,11 +165,10 @@ def _run(session, function, rng):
         return str(error).removeprefix(f"{function}: ")
 
 
-class CharLMCheck:
-    """The char_lm check in the shape of autograder.verify's checks: the sandbox's packages, its cells
-    (the course's GRU, the learner's cells, the trusted driver), the feedback's words, and
-    verify(sandboxes, rng, skip) -> (failures, caps) for the functions not in skip."""
-    packages = ("numpy",)
+class CharLMCheck(Check):
+    """The char_lm check: its cells (the course's GRU, the learner's cells, the trusted driver), the
+    feedback's words, and verify(sandboxes, rng, skip) -> (failures, caps) for the functions not in skip.
+    NumPy alone in the sandbox (Check's default packages)."""
     functions = FUNCTIONS
     where = "in a fresh process with NumPy and the course's NumPy GRU alone"
     rule = ("Your functions must compute their results themselves, in NumPy, without torch, the course's "
@@ -186,17 +181,4 @@ class CharLMCheck:
         return {function: sandboxes.run(_run, function, rng) for function in FUNCTIONS if function not in skip}, {}
 
 
-CHECK = CharLMCheck()
-# How the feedback describes this check, and what it asks of the learner (autograder.verify.CHECK_WORDS).
-CHECK_WORDS = (CHECK.where, CHECK.rule)
-
-
-def verify_char_lm(cells, uid, call_seconds=120, seed=None):
-    """The char_lm exercise's independent check on the learner's cells. Returns (failures, caps).
-
-    failures: {function: '' if it passed, else why}; caps: {} (no function is scored partly).
-    """
-    from .verify import Sandboxes
-
-    with Sandboxes(CHECK.cells(cells), uid, call_seconds, CHECK.packages) as sandboxes:
-        return CHECK.verify(sandboxes, np.random.default_rng(seed))
+CHECK = CharLMCheck()  # solutions/char_lm/unit.py registers it (autograder/units.py)
