@@ -13,6 +13,8 @@ import pytest
 from autograder.outcomes import misconception_ids
 from conftest import assert_scores, edit_solution, feedback_text, grade_submissions
 
+pytestmark = pytest.mark.sandbox  # grades through bubblewrap
+
 GRU = {"gru_step_forward": 2, "gru_step_backward": 4, "gru_forward": 2, "gru_backward": 4}
 TORCH = {"GRUCell": 4, "GRU": 6, "GRU_bidirectional": 3}
 
