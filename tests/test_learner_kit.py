@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
@@ -127,6 +128,27 @@ def test_requirements_are_what_the_notebooks_import_pinned_as_the_lock(wheel):
     providers = {module: {canonical(d) for d in packages_distributions().get(module, [])} for module in imported}
     assert {"numpy", "torch", "matplotlib"} <= imported
     assert all(providers[module] & set(required) for module in imported), providers
+
+
+@pytest.mark.book
+def test_every_exercise_page_offers_the_wheel_and_says_how_to_use_it(wheel):
+    html = REPO / "_build" / "html"
+    pages = sorted(REPO.glob("chapters/*/*_exercises.md"))
+    assert pages
+    fresh = wheel_files(wheel)
+    for source in pages:
+        page = html / source.relative_to(REPO).with_suffix(".html")
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        downloads = [a["href"] for a in soup.select("a.download")]
+        offered = [(page.parent / href).resolve() for href in downloads if href.endswith("/" + WHEEL_NAME)]
+        assert len(offered) == 1 and offered[0].is_relative_to(html / "_downloads"), (page, downloads)
+        # The wheel the book offers is the current kit: the same files, gatedrnn's as in the repository.
+        files = wheel_files(offered[0])
+        assert set(files) == set(fresh) and all(files[n] == fresh[n] for n in fresh if n.startswith("gatedrnn/"))
+        notebooks = [Path(href).name for href in downloads if href.endswith(".ipynb")]
+        assert len(notebooks) == 1, (page, downloads)
+        blocks = [pre.get_text() for pre in soup.select("pre")]
+        assert f"pip install {WHEEL_NAME}\njupyter lab {notebooks[0]}\n" in blocks, (page, blocks)
 
 
 # -- a learner's fresh environment ---------------------------------------------------------------
