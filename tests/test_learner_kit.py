@@ -217,10 +217,25 @@ def test_without_the_kit_the_first_cell_says_what_to_install(learner):
         assert all(cell.execution_count is None for cell in code[1:])  # the notebook stopped there
 
 
-def test_the_wheel_alone_makes_completed_notebooks_pass(learner, wheel):
+@pytest.fixture(scope="module")
+def installed(learner, wheel):
+    """The learner environment after `pip install` of the wheel alone (after the test above)."""
     seconds = learner.pip_install(str(wheel))
-    size_mb = wheel.stat().st_size / 1e6
-    print(f"\n{wheel.name}: {size_mb:.2f} MB; pip install with its dependencies took {seconds:.0f} s")
+    print(f"\n{wheel.name}: {wheel.stat().st_size / 1e6:.2f} MB; pip install with its dependencies took {seconds:.0f} s")
+    return learner
+
+
+def test_the_kit_hides_nbgraders_instructor_panels(installed):
+    process = run([str(installed.python.parent / "jupyter"), "labextension", "list"])
+    listed = process.stdout + process.stderr  # it lists on stderr
+    disabled = listed.split("Disabled extensions:")[1].split()
+    assert disabled == ["@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment",
+                        "@jupyter/nbgrader:formgrader"], listed
+    assert "@jupyter/nbgrader v0.9.6" in listed  # the rest, Validate included, stays on
+
+
+def test_the_wheel_alone_makes_completed_notebooks_pass(installed):
+    learner = installed
     listed = run([str(learner.python), "-m", "pip", "list", "--format=freeze"]).stdout.splitlines()
     installed = pins(listed)
     assert not set(installed) & MAINTAINER_TOOLS, set(installed) & MAINTAINER_TOOLS
