@@ -234,16 +234,19 @@ def close_dialog(browser):
     wait_for(browser, "!document.querySelector('.jp-Dialog')", seconds=10, what="the dialog to close")
 
 
-def assert_only_local_requests(load, base):
-    outside = [url for url in load.requests if not url.startswith((base, "data:", "blob:", "about:"))
-               and not url.startswith(base.replace("127.0.0.1", "localhost"))]
+def assert_only_local_requests(browser, lab):
+    """Every request the page made since it was opened went to the test's server (or is inline data)."""
+    base, _ = lab
+    browser.drain()
+    requests = browser.page_load(base).requests
+    assert any(url.startswith(base + "/lab") for url in requests)  # the check sees the page's requests
+    outside = [url for url in requests if not url.startswith((base + "/", "data:", "blob:"))]
     assert not outside, outside
 
 
 def test_a_function_typed_into_the_page_passes_its_test_cell(lab, browser):
-    base, root = lab
-    load = open_notebook(browser, lab, notebook_copy(root, "typed.ipynb"))
-    assert_only_local_requests(load, base)
+    _, root = lab
+    open_notebook(browser, lab, notebook_copy(root, "typed.ipynb"))
     function = graded_functions(released_notebook(ASSIGNMENT))[0].name  # rnn_step_forward
     setup = browser.evaluate("courseFind('import sys')")
     assert run_cell(browser, setup) == ""  # the course's package is there: no message
@@ -267,6 +270,7 @@ def test_a_function_typed_into_the_page_passes_its_test_cell(lab, browser):
     browser.screenshot(SCREENSHOTS / "02_test_cell_passes.png")
     assert output.strip().startswith(CHECK_MARK) and function in output, output
     assert "Error" not in output
+    assert_only_local_requests(browser, lab)
 
 
 def test_validate_passes_a_completed_notebook(lab, browser):
@@ -276,6 +280,7 @@ def test_validate_passes_a_completed_notebook(lab, browser):
     browser.screenshot(SCREENSHOTS / "03_validate_completed.png")
     close_dialog(browser)
     assert "Success! Your notebook passes all the tests." in body, (title, body)
+    assert_only_local_requests(browser, lab)
 
 
 def test_validate_names_the_failing_cells_of_the_stub(lab, browser):
@@ -291,6 +296,7 @@ def test_validate_names_the_failing_cells_of_the_stub(lab, browser):
     assert len(blocks) == len(functions), body
     for function, block in zip(functions, blocks):
         assert f'checking("{function}")' in block and "CheckFailed" in block, (function, block)
+    assert_only_local_requests(browser, lab)
 
 
 def test_without_the_course_package_the_first_cell_says_what_to_install(lab, browser):
@@ -303,3 +309,4 @@ def test_without_the_course_package_the_first_cell_says_what_to_install(lab, bro
     assert len(lines) == 1, output  # one line: no traceback
     assert lines[0].startswith("This notebook needs the course's learner kit: ") and "pip install" in lines[0]
     assert "Traceback" not in output and "LearnerKitMissing" not in output
+    assert_only_local_requests(browser, lab)
