@@ -14,7 +14,6 @@ Needs Chromium (`make browser`, run by `make test`); -m "not browser" skips it.
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -26,8 +25,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.assignments import REPO, graded_functions, nbgrader_meta, released_notebook, source_notebook
-from chromium import BrowserError, Chromium
+from autograder.assignments import REPO, graded_functions, released_notebook
+from chromium import Chromium
+from conftest import completed_release, solution_sources
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = REPO / "_build" / "screenshots" / "jupyterlab"
@@ -48,19 +48,9 @@ NO_KIT_KERNEL = {
 }
 
 
-def solution_sources():
-    """grade_id -> source of each solution cell of the source notebook."""
-    notebook = nbformat.read(str(source_notebook(ASSIGNMENT)), as_version=4)
-    return {nbgrader_meta(c)["grade_id"]: c.source for c in notebook.cells if nbgrader_meta(c).get("solution")}
-
-
 def notebook_copy(folder, name, fill=(), kernel=None):
     """The released notebook saved as folder/name, with the solution cells in `fill` completed."""
-    notebook = nbformat.read(str(released_notebook(ASSIGNMENT)), as_version=4)
-    sources = solution_sources()
-    for cell in notebook.cells:
-        if nbgrader_meta(cell).get("grade_id") in fill:
-            cell.source = sources[nbgrader_meta(cell)["grade_id"]]
+    notebook = completed_release(ASSIGNMENT, fill)
     if kernel:
         notebook.metadata.kernelspec = {"name": kernel, "display_name": NO_KIT_KERNEL["display_name"],
                                         "language": "python"}
@@ -255,7 +245,7 @@ def test_a_function_typed_into_the_page_passes_its_test_cell(lab, browser):
 
     click(browser, f"courseCells()[{stub}].querySelector('.cm-content')")  # into the editor
     press(browser, "a", "KeyA", 65, modifiers=2)  # Ctrl+A: select the stub
-    written = "\n".join(line for line in solution_sources()[function].splitlines()
+    written = "\n".join(line for line in solution_sources(ASSIGNMENT)[function].splitlines()
                         if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))  # as a learner writes it
     browser.send("Input.insertText", text=written)  # as a paste would
     typed = browser.evaluate(f"courseCellText(courseCells()[{stub}])")
@@ -275,7 +265,7 @@ def test_a_function_typed_into_the_page_passes_its_test_cell(lab, browser):
 
 def test_validate_passes_a_completed_notebook(lab, browser):
     _, root = lab
-    open_notebook(browser, lab, notebook_copy(root, "completed.ipynb", fill=solution_sources()))
+    open_notebook(browser, lab, notebook_copy(root, "completed.ipynb", fill=solution_sources(ASSIGNMENT)))
     title, body = validate(browser)
     browser.screenshot(SCREENSHOTS / "03_validate_completed.png")
     close_dialog(browser)

@@ -12,8 +12,8 @@
 
 import ast
 import copy
+import json
 import re
-import subprocess
 import sys
 import time
 import tomllib
@@ -31,7 +31,7 @@ from nbclient.exceptions import CellExecutionError
 
 from autograder.assignments import (REPO, assignment_names, hidden_test_lines, nbgrader_meta, released_notebook,
                                     solution_lines, source_notebook)
-from conftest import run
+from conftest import completed_release, run
 
 KIT = tomllib.loads((REPO / "kit" / "pyproject.toml").read_text())["project"]
 WHEEL_NAME = f"{KIT['name'].replace('-', '_')}-{KIT['version']}-py3-none-any.whl"
@@ -153,17 +153,6 @@ def test_every_exercise_page_offers_the_wheel_and_says_how_to_use_it(wheel):
 
 # -- a learner's fresh environment ---------------------------------------------------------------
 
-def completed_notebook(name):
-    """The released notebook with each solution cell filled in from the source notebook."""
-    solutions = {nbgrader_meta(c).get("grade_id"): c.source
-                 for c in nbformat.read(str(source_notebook(name)), as_version=4).cells if nbgrader_meta(c).get("solution")}
-    notebook = nbformat.read(str(released_notebook(name)), as_version=4)
-    for cell in notebook.cells:
-        if nbgrader_meta(cell).get("solution"):
-            cell.source = solutions[nbgrader_meta(cell)["grade_id"]]
-    return notebook
-
-
 class LearnerEnvironment:
     """A virtual environment made from the base Python, with a kernel spec for it."""
 
@@ -173,9 +162,9 @@ class LearnerEnvironment:
         run([sys.executable, "-m", "venv", str(folder / "venv")])
         kernel = folder / "kernels" / "learner"
         kernel.mkdir(parents=True)
-        (kernel / "kernel.json").write_text(
-            f'{{"argv": ["{self.python}", "-m", "ipykernel_launcher", "-f", "{{connection_file}}"],'
-            ' "display_name": "learner", "language": "python"}')
+        (kernel / "kernel.json").write_text(json.dumps({
+            "argv": [str(self.python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "learner", "language": "python"}))
 
     def pip_install(self, *args):
         started = time.monotonic()
@@ -241,7 +230,7 @@ def test_the_wheel_alone_makes_completed_notebooks_pass(installed):
     assert not set(installed) & MAINTAINER_TOOLS, set(installed) & MAINTAINER_TOOLS
     assert installed["torch"].split("+")[0] == kit_pin("torch")
     for name in assignment_names():
-        executed = learner.execute(completed_notebook(name))
+        executed = learner.execute(completed_release(name))
         tests = [cell for cell in executed.cells if nbgrader_meta(cell).get("grade")]
         assert tests, name
         for cell in tests:
