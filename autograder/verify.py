@@ -512,6 +512,11 @@ class ModuleCase:
     upstreams: list
     results: list
     text: str
+    part: str = ""  # the graded part (test cell) this case decides, when it is not cls itself
+
+    @property
+    def graded(self):
+        return self.part or self.cls
 
 
 def _drawn_parameters(module, draw):
@@ -526,7 +531,8 @@ def _drawn_parameters(module, draw):
 
 def _gru_torch_cases(rng):
     """ModuleCases with fresh random sizes and values: the cell with and without h and biases; the
-    GRU with 1 and 2 layers, batch first or not, with and without biases and h0.
+    GRU with 1 and 2 layers, batch first or not, with and without biases and h0; and the same GRU
+    with bidirectional=True, which decides the graded part GRU_bidirectional.
     """
     import torch
 
@@ -546,6 +552,16 @@ def _gru_torch_cases(rng):
                                 ["output", "h_n", "dx", "dh0"][:3 + with_h],
                                 f"N={N}, T={T}, D={D}, H={H}, num_layers={L}, bias={bias}, "
                                 f"batch_first={batch_first}, h0={'given' if with_h else 'None'}"))
+    Tb = T + 1  # GRU_bidirectional: at least 2 steps, or both directions read the same
+    for L, bias, batch_first, with_h in [(2, True, True, True), (1, False, False, False)]:
+        gru = _drawn_parameters(torch.nn.GRU(D, H, num_layers=L, bias=bias, batch_first=batch_first,
+                                             bidirectional=True), draw)
+        x, out = ((N, Tb, D), (N, Tb, 2 * H)) if batch_first else ((Tb, N, D), (Tb, N, 2 * H))
+        cases.append(ModuleCase("GRU", "probe_gru_bidirectional", gru, [D, H, L, int(bias), int(batch_first)],
+                                [draw(*x), draw(2 * L, N, H)[:2 * L * with_h]], [draw(*out), draw(2 * L, N, H)],
+                                ["output", "h_n", "dx", "dh0"][:3 + with_h],
+                                f"N={N}, T={Tb}, D={D}, H={H}, num_layers={L}, bias={bias}, batch_first={batch_first}, "
+                                f"bidirectional=True, h0={'given' if with_h else 'None'}", part="GRU_bidirectional"))
     return cases
 
 
@@ -574,7 +590,7 @@ def _check_module(session, case):
 
 
 def verify_gru_torch(cells, uid, call_seconds=120, seed=None):
-    """The gru_torch exercise's independent check: {"GRUCell"/"GRU": '' if it passed, else why}.
+    """The gru_torch exercise's independent check: {"GRUCell"/"GRU"/"GRU_bidirectional": '' or why it fails}.
 
     The sandbox has PyTorch; every built-in GRU is forbidden there (gatedrnn/builtin_gru.py)
     before the learner's cells run, and the driver (autograder/gru_torch_probe.py) after them.
@@ -585,11 +601,12 @@ def verify_gru_torch(cells, uid, call_seconds=120, seed=None):
     guard += ("\n_BUILTIN_GRU_CALLS = []\n_BUILTIN_GRU_BANS = [builtin_gru_forbidden(_BUILTIN_GRU_CALLS), "
               "BuiltinGRUWatch(_BUILTIN_GRU_CALLS)]\n[ban.__enter__() for ban in _BUILTIN_GRU_BANS]  # for good\n")
     cells = [guard, *cells, GRU_TORCH_PROBE.read_text()]
-    failures = {"GRUCell": "", "GRU": ""}
+    cases = _gru_torch_cases(np.random.default_rng(seed))
+    failures = {case.graded: "" for case in cases}
     with Sandboxes(cells, uid, call_seconds, WITH_TORCH) as sandboxes:
-        for case in _gru_torch_cases(np.random.default_rng(seed)):
-            if not failures[case.cls]:
-                failures[case.cls] = sandboxes.run(_check_module, case)
+        for case in cases:
+            if not failures[case.graded]:
+                failures[case.graded] = sandboxes.run(_check_module, case)
     return failures
 
 

@@ -47,9 +47,16 @@ SPEC_SIGNATURES = {
     # Classes: method -> its arguments as written, defaults included.
     "gru_torch": {
         "GRUCell": {"__init__": "self, input_size, hidden_size, bias=True", "forward": "self, x, h=None"},
-        "GRU": {"__init__": "self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0",
+        "GRU": {"__init__": "self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0, "
+                            "bidirectional=False",
                 "forward": "self, x, h0=None"},
     },
+}
+
+# Graded parts of a learner class that have a test cell of their own but no solution cell:
+# the GRU's bidirectional=True earns its own points, so a wrong reverse direction loses only those.
+CLASS_PARTS = {
+    "gru_torch": {"GRU_bidirectional": "GRU"},
 }
 
 # Ungraded extensions: solution cells (stripped in the release like the others) with no test
@@ -103,7 +110,9 @@ def test_extensions_carry_no_points(assignment):
 def test_each_function_has_one_locked_graded_test_cell_with_hidden_tests(assignment):
     name, notebook = assignment
     tests = {nbgrader_meta(c)["grade_id"]: c for c in notebook.cells if nbgrader_meta(c).get("grade")}
-    assert sorted(tests) == sorted(f"test_{f}" for f in SPEC_SIGNATURES[name])
+    parts = CLASS_PARTS.get(name, {})
+    assert set(parts.values()) <= set(SPEC_SIGNATURES[name])
+    assert sorted(tests) == sorted(f"test_{f}" for f in [*SPEC_SIGNATURES[name], *parts])
     for grade_id, cell in tests.items():
         meta = nbgrader_meta(cell)
         assert meta["locked"] and meta["points"] > 0 and not meta["solution"], grade_id

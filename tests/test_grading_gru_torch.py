@@ -1,7 +1,7 @@
 """Round trip of the gru_torch exercise through `python -m autograder grade`, on a made-up class.
 
 The solution gets full marks and the released stub zero; a mistake in one class loses exactly
-that class's points; a class that hands its work to a built-in GRU (torch.nn.GRU, the `_VF`
+that class's points, and a mistake in the GRU's reverse direction only the bidirectional part's; a class that hands its work to a built-in GRU (torch.nn.GRU, the `_VF`
 kernel, a computed attribute name that only the run-time guard sees, or inheritance) earns
 nothing for that class, with feedback that says why. No GPU on the grader: the CUDA part is
 reported skipped, never failed. Submissions that pass every test in their notebook by changing
@@ -13,25 +13,30 @@ import pytest
 
 from conftest import assert_scores, edit_solution, feedback_text, grade_submissions, standard_submissions
 
-ALL = {"GRUCell": 4, "GRU": 6}
+ALL = {"GRUCell": 4, "GRU": 6, "GRU_bidirectional": 3}
+GRU_ALL = {"GRU": 6, "GRU_bidirectional": 3}  # a mistake shared by both directions, or a delegating class
 GRU_FORWARD = "    def forward(self, x, h0=None):\n        ### BEGIN SOLUTION\n"
 CELL_FORWARD = "    def forward(self, x, h=None):\n        ### BEGIN SOLUTION\n"
 EXPECTED = {  # student: (score, points lost per class)
-    "full": (10, {}),
+    "full": (13, {}),
     "stub": (0, ALL),
     "not_json": (0, ALL),
     "empty": (0, ALL),
-    "wrong_batch_first": (4, {"GRU": 6}),
-    "wrong_default_h": (6, {"GRUCell": 4}),
-    "delegates_gru": (4, {"GRU": 6}),
-    "delegates_cell_vf": (6, {"GRUCell": 4}),
-    "delegates_hidden_name": (4, {"GRU": 6}),
-    "inherits_gru": (4, {"GRU": 6}),
-    "patched_checks_cell": (6, {"GRUCell": 4}),
-    "patched_torch_checks_gru": (4, {"GRU": 6}),
-    "unpatchable_kernel_cell": (6, {"GRUCell": 4}),
+    "wrong_batch_first": (4, GRU_ALL),
+    "wrong_default_h": (9, {"GRUCell": 4}),
+    "wrong_reverse_direction": (10, {"GRU_bidirectional": 3}),
+    "delegates_gru": (4, GRU_ALL),
+    "delegates_cell_vf": (9, {"GRUCell": 4}),
+    "delegates_hidden_name": (4, GRU_ALL),
+    "inherits_gru": (4, GRU_ALL),
+    "patched_checks_cell": (9, {"GRUCell": 4}),
+    "patched_torch_checks_gru": (4, GRU_ALL),
+    "patched_torch_checks_reverse": (10, {"GRU_bidirectional": 3}),
+    "unpatchable_kernel_cell": (9, {"GRUCell": 4}),
 }
-OUTSIDE = ["patched_checks_cell", "patched_torch_checks_gru", "unpatchable_kernel_cell"]  # caught outside only
+OUTSIDE = ["patched_checks_cell", "patched_torch_checks_gru", "patched_torch_checks_reverse",
+           "unpatchable_kernel_cell"]  # caught outside only
+REVERSE_LOOP = "for t in (range(T - 1, -1, -1) if d == 1 else range(T)):"
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +47,8 @@ def graded_class(tmp_path_factory):
                                                      "            x = x.transpose(0, 1)  # (T, N, D)\n", "")
     # h=None starts from ones instead of zeros: only the cell is wrong (the GRU passes its states).
     submissions["wrong_default_h"] = edit_solution("gru_torch", "GRUCell", "h = x.new_zeros(", "h = x.new_ones(")
+    # The reverse direction reads the sequence forwards: only the bidirectional part is wrong.
+    submissions["wrong_reverse_direction"] = edit_solution("gru_torch", "GRU", REVERSE_LOOP, "for t in range(T):")
     # Delegation: the GRU's forward runs torch.nn.GRU with its own weights.
     submissions["delegates_gru"] = edit_solution("gru_torch", "GRU", GRU_FORWARD, GRU_FORWARD + (
         "        builtin = torch.nn.GRU(self.input_size, self.hidden_size, self.num_layers, self.bias,\n"
@@ -75,6 +82,11 @@ def graded_class(tmp_path_factory):
         "class GRU(torch.nn.Module):", notebook=edit_solution(
             "gru_torch", "GRU", "h = (1.0 - z) * torch.tanh(i_n + r * h_n) + z * h",
             "h = z * torch.tanh(i_n + r * h_n) + (1.0 - z) * h"))  # the update gate's roles swapped
+    # The same for the reverse direction alone: the check outside takes exactly its points.
+    submissions["patched_torch_checks_reverse"] = edit_solution(
+        "gru_torch", "GRU", "class GRU(torch.nn.Module):",
+        "import gatedrnn.torch_testing\ngatedrnn.torch_testing.ModuleChecks.close = lambda *a, **k: None\n\n\n"
+        "class GRU(torch.nn.Module):", notebook=submissions["wrong_reverse_direction"])
     # The fused kernel reached through a C type the guard cannot patch, by a name the source scan cannot see.
     submissions["unpatchable_kernel_cell"] = edit_solution("gru_torch", "GRUCell", CELL_FORWARD, CELL_FORWARD + (
         "        h = x.new_zeros(x.shape[0], self.hidden_size) if h is None else h\n"
@@ -87,7 +99,7 @@ def graded_class(tmp_path_factory):
 def test_scores_per_student_and_class(graded_class, student):
     _, rows, _ = graded_class
     score, lost = EXPECTED[student]
-    assert_scores(rows[student], "gru_torch", score, 10, lost, ALL)
+    assert_scores(rows[student], "gru_torch", score, 13, lost, ALL)
 
 
 def summary(text):
