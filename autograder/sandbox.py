@@ -62,7 +62,7 @@ DEFAULT_LIMITS = {
 def sandbox_problem():
     """'' if sandboxes can be made here, else why not (a sentence)."""
     if shutil.which("bwrap") is None:
-        return "bubblewrap (bwrap) is not installed: `make install` installs it, or `apt-get install bubblewrap`"
+        return "bubblewrap (bwrap) is not installed: `make system-packages` (as root) installs it, or `apt-get install bubblewrap`"
     if os.geteuid() != 0:
         return "the sandbox needs root to run each kernel as its own unprivileged user"
     probe = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--", "/bin/true"],
