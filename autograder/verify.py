@@ -44,6 +44,7 @@ import numpy as np
 from gatedrnn.testing import TOL_FLOAT64, CheckFailed, FunctionChecks
 
 from .isolation import isolated_system, kill_user_processes
+from .limits import SandboxLimits
 
 PROBE = Path(__file__).with_name("probe.py")
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -101,7 +102,7 @@ class ProbeSession:
     for an assignment written with it.
     """
 
-    def __init__(self, cells, uid, call_seconds=120, memory_mb=2048, distributions=("numpy",)):
+    def __init__(self, cells, uid, call_seconds=120, distributions=("numpy",), limits=SandboxLimits()):
         self.uid = uid
         self.call_seconds = call_seconds
         self.deadline = time.monotonic() + call_seconds  # for running the cells; each call gets its own
@@ -117,7 +118,7 @@ class ProbeSession:
             command += ["--perms", "1777", "--size", str(64 * 1024 * 1024), "--tmpfs", "/tmp"]
         command += ["--ro-bind", str(PROBE), "/probe.py", "--proc", "/proc", "--dev", "/dev",
                     "--chdir", "/tmp", "--",
-                    "prlimit", f"--as={memory_mb * 1024 * 1024}", "--nproc=32", "--cpu=120", "--fsize=1048576",
+                    "prlimit", *limits.prlimit_flags(),
                     "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     f"{python}/bin/python{sys.version_info.major}.{sys.version_info.minor}", "-I", "-S", "/probe.py"]
         env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
@@ -196,10 +197,10 @@ class Sandboxes:
             why = sandboxes.run(check, *args)  # check(session, *args), or why the sandbox failed
     """
 
-    def __init__(self, cells, uid, call_seconds, distributions=("numpy",)):
+    def __init__(self, cells, uid, call_seconds, distributions=("numpy",), limits=SandboxLimits()):
         if shutil.which("bwrap") is None:
             raise RuntimeError("the independent check needs bubblewrap")
-        self.options = dict(cells=cells, uid=uid, call_seconds=call_seconds, distributions=distributions)
+        self.options = dict(cells=cells, uid=uid, call_seconds=call_seconds, distributions=distributions, limits=limits)
         self.session = None
 
     def run(self, check, *args, failed=str):
@@ -262,7 +263,7 @@ def _array(found, name):
     return found
 
 
-def verify(cells, pairs, uid, call_seconds=120, seed=None):
+def verify(cells, pairs, uid, call_seconds=120, seed=None, limits=SandboxLimits()):
     """Check every pair's functions on the learner's cells in a probe sandbox, two cases each.
 
     Returns {function name: '' if it passed, else the reason}. If the sandbox hangs or dies
@@ -271,7 +272,7 @@ def verify(cells, pairs, uid, call_seconds=120, seed=None):
     """
     rng = np.random.default_rng(seed)
     failures = {}
-    with Sandboxes(cells, uid, call_seconds) as sandboxes:
+    with Sandboxes(cells, uid, call_seconds, limits=limits) as sandboxes:
         for pair in pairs:
             failures.update({pair.forward: "", pair.backward: ""})
             cases = [dict.fromkeys("NTDH", 1), {letter: int(rng.integers(1, 6)) for letter in "NTDH"}]
@@ -472,7 +473,7 @@ def _check_forecaster(session, points):
     return train_failure, forecast_points(mae(heldout, predictions), naive, points)
 
 
-def verify_forecast(cells, uid, call_seconds=120, seed=None):
+def verify_forecast(cells, uid, call_seconds=120, seed=None, limits=SandboxLimits()):
     """The forecast exercise's independent check. Returns (failures, caps).
 
     failures: {function: '' if it passed, else why}; caps: {function: (the most points it may
@@ -483,7 +484,7 @@ def verify_forecast(cells, uid, call_seconds=120, seed=None):
     points = {f.name: f.points for f in graded_functions(source_notebook("forecast"))}
     rng = np.random.default_rng(seed)
     failures, caps = {}, {}
-    with Sandboxes(cells, uid, call_seconds, WITH_TORCH) as sandboxes:
+    with Sandboxes(cells, uid, call_seconds, WITH_TORCH, limits) as sandboxes:
         for check in FORECAST_EXACT:
             failures[check.name] = sandboxes.run(_check_exact, check, rng)
         failures["train_forecaster"], caps["forecast"] = sandboxes.run(
@@ -573,7 +574,7 @@ def _check_module(session, case):
         return str(error).removeprefix(f"{case.cls}: ").rstrip(".") + "."
 
 
-def verify_gru_torch(cells, uid, call_seconds=120, seed=None):
+def verify_gru_torch(cells, uid, call_seconds=120, seed=None, limits=SandboxLimits()):
     """The gru_torch exercise's independent check: {"GRUCell"/"GRU": '' if it passed, else why}.
 
     The sandbox has PyTorch; every built-in GRU is forbidden there (gatedrnn/builtin_gru.py)
@@ -586,7 +587,7 @@ def verify_gru_torch(cells, uid, call_seconds=120, seed=None):
               "BuiltinGRUWatch(_BUILTIN_GRU_CALLS)]\n[ban.__enter__() for ban in _BUILTIN_GRU_BANS]  # for good\n")
     cells = [guard, *cells, GRU_TORCH_PROBE.read_text()]
     failures = {"GRUCell": "", "GRU": ""}
-    with Sandboxes(cells, uid, call_seconds, WITH_TORCH) as sandboxes:
+    with Sandboxes(cells, uid, call_seconds, WITH_TORCH, limits) as sandboxes:
         for case in _gru_torch_cases(np.random.default_rng(seed)):
             if not failures[case.cls]:
                 failures[case.cls] = sandboxes.run(_check_module, case)
@@ -605,15 +606,15 @@ CHECK_WORDS = {"forecast": ("in a fresh process with NumPy and PyTorch but not t
                             "GRU, the course's helpers or changes to the tests.")}
 
 
-def independent_check(assignment, cells, uid, call_seconds=120):
+def independent_check(assignment, cells, uid, call_seconds=120, limits=SandboxLimits()):
     """(failures, caps) of an assignment's learner cells checked outside the kernel; None if it has no check.
 
     failures: {function: '' or why it fails}; caps: {function: (most points it may keep, why)}.
     """
     if assignment in ASSIGNMENT_PAIRS:
-        return verify(cells, ASSIGNMENT_PAIRS[assignment], uid, call_seconds), {}
+        return verify(cells, ASSIGNMENT_PAIRS[assignment], uid, call_seconds, limits=limits), {}
     if assignment == "forecast":
-        return verify_forecast(cells, uid, call_seconds)
+        return verify_forecast(cells, uid, call_seconds, limits=limits)
     if assignment == "gru_torch":
-        return verify_gru_torch(cells, uid, call_seconds), {}
+        return verify_gru_torch(cells, uid, call_seconds, limits=limits), {}
     return None
