@@ -18,7 +18,10 @@ def build_parser():
                        help="folder laid out as SUBMITTED_DIR/<student_id>/<assignment>/<assignment>.ipynb")
     grade.add_argument("--out", default=None, help="output folder (default: grading/<assignment>)")
     grade.add_argument("--db", default=None, help="gradebook URL (default: sqlite:///OUT/gradebook.db)")
-    grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
+    where = grade.add_mutually_exclusive_group()
+    where.add_argument("--jobs", type=int, default=1, help="submissions graded at once on this machine (default 1)")
+    where.add_argument("--scheduler", metavar="URL", default=None,
+                       help="grade on the workers of a running Dask cluster (tcp://HOST:PORT); see README")
     SandboxLimits.add_arguments(grade.add_argument_group("sandbox limits, per submission"))
     grade.add_argument("--fresh", action="store_true",
                        help="grade every submission again (default: keep those an earlier run recorded)")
@@ -60,5 +63,14 @@ def main(argv=None):
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if args.scheduler:
+        from .dask_grading import DaskJobs, GradingStopped
+
+        try:
+            grader.run(DaskJobs(settings, grader.functions, args.scheduler), fresh=args.fresh)
+        except GradingStopped as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        return 0
     grader.run(LocalJobs(settings, grader.functions, args.jobs), fresh=args.fresh)
     return 0

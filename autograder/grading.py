@@ -29,8 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from .assignments import graded_functions, source_notebook
 from .isolation import SandboxUsers
 from .report import write_report
-from .submission import Result, failed, unreadable_reason, write_course_config
-from .worker import WorkerProcess
+from .submission import Result, write_course_config
+from .worker import WorkerProcess, grade_in
 
 CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "misconceptions"]
 
@@ -147,21 +147,11 @@ class LocalJobs:
             worker = self.free_workers.get()
             began = time.monotonic()
             try:
-                return self.grade_in(worker, student_id), time.monotonic() - began
+                return grade_in(worker, self.settings, self.functions, student_id), time.monotonic() - began
             finally:
                 self.free_workers.put(worker)
 
         return self.pool.map(grade_timed, student_ids)
-
-    def grade_in(self, worker, student_id):
-        """One submission graded by a worker; a zero with the reason if the worker died doing it."""
-        problem = unreadable_reason(self.settings.submission_path(student_id), self.settings.assignment)
-        if problem:
-            return failed(self.settings, self.functions, student_id, problem)
-        fields = worker.grade(student_id)
-        if fields is None:
-            return failed(self.settings, self.functions, student_id, worker.exit_reason())
-        return Result(**fields)
 
     def __exit__(self, *exc):
         if self.pool is not None:

@@ -58,6 +58,20 @@ def course_env():
     return dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
 
 
+def grade_in(worker, settings, functions, student_id):
+    """One submission graded by a WorkerProcess; a zero with the reason if the worker died doing it.
+
+    settings, functions: the run's GradingSettings and graded functions (for a zero's page and points).
+    """
+    from .submission import Result, failed, unreadable_reason
+
+    problem = unreadable_reason(settings.submission_path(student_id), settings.assignment)
+    if problem:
+        return failed(settings, functions, student_id, problem)
+    fields = worker.grade(student_id)
+    return Result(**fields) if fields is not None else failed(settings, functions, student_id, worker.exit_reason())
+
+
 class WorkerProcess:
     """The grading side's handle on one worker: send a student id, get a Result back.
 

@@ -108,10 +108,10 @@ def test_grading_runs_never_share_a_sandbox_user():
 def test_a_worker_that_dies_costs_its_submission_a_zero_with_the_reason(tmp_path):
     """Submissions are graded in worker processes (autograder.worker); one that dies must not
     lose the row or stop the run: the submission gets a zero and a status that says why."""
-    from autograder.grading import ClassGrader, LocalJobs
+    from autograder.grading import ClassGrader
     from autograder.settings import GradingSettings
     from autograder.submission import write_course_config
-    from autograder.worker import WorkerProcess
+    from autograder.worker import WorkerProcess, grade_in
 
     (tmp_path / "submitted" / "a1" / "rnn").mkdir(parents=True)
     shutil.copy(source_notebook("rnn"), tmp_path / "submitted" / "a1" / "rnn" / "rnn.ipynb")
@@ -122,7 +122,7 @@ def test_a_worker_that_dies_costs_its_submission_a_zero_with_the_reason(tmp_path
     worker = WorkerProcess(settings.replace(assignment="no-such-assignment"), None,
                            tmp_path / "out" / "logs" / "worker-0.log")
     try:
-        result = LocalJobs(settings, grader.functions, 1).grade_in(worker, "a1")
+        result = grade_in(worker, settings, grader.functions, "a1")
     finally:
         worker.close()
     assert (result.score, result.function_scores) == (0.0, {f.name: 0.0 for f in grader.functions})
