@@ -1,0 +1,208 @@
+"""`python -m autograder grade --scheduler`: grading on a real Dask cluster started on 127.0.0.1.
+
+A scheduler and two workers, each its own `dask` process with its own working folder and one
+thread, as an instructor would start them. The class graded there gets the same grades.csv,
+feedback and gradebook as with `--jobs 2` on this machine; a worker killed while it grades
+costs nothing (its submissions are graded by the other, each recorded once). Every process the
+cluster started, grading processes, sandboxes and kernels included, is gone at the end.
+"""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from autograder.sandbox import sandbox_problem
+from conftest import course_env, edit_solution, run, standard_submissions
+
+pytestmark = pytest.mark.skipif(bool(sandbox_problem()), reason=f"no sandbox here: {sandbox_problem()}")
+
+DASK = str(Path(sys.executable).parent / "dask")
+
+
+class DaskCluster:
+    """`dask scheduler` and `dask worker --nthreads 1` processes on 127.0.0.1, stopped on exit."""
+
+    def __init__(self, folder, workers=2):
+        self.folder, self.worker_count = folder, workers
+        self.processes, self.seen = {}, set()
+
+    def _start(self, name, args):
+        home = self.folder / name
+        home.mkdir(parents=True)
+        with open(home / "log.txt", "w") as log:
+            self.processes[name] = subprocess.Popen([DASK, *args], cwd=home, env=course_env(), stdout=log,
+                                                    stderr=subprocess.STDOUT, start_new_session=True)
+        return home
+
+    def __enter__(self):
+        scheduler_file = self.folder / "scheduler.json"
+        self._start("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                  "--scheduler-file", str(scheduler_file)])
+        _wait(lambda: scheduler_file.is_file() and scheduler_file.stat().st_size, 60, "the scheduler to start")
+        self.address = json.loads(scheduler_file.read_text())["address"]
+        for index in range(self.worker_count):
+            home = self.folder / f"worker{index}"
+            self._start(f"worker{index}", ["worker", self.address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                                           "--name", f"worker{index}", "--local-directory", str(home)])
+        for index in range(self.worker_count):
+            log = self.folder / f"worker{index}" / "log.txt"
+            _wait(lambda: "Registered to" in log.read_text(), 120, f"worker{index} to join")
+        return self
+
+    def note_processes(self):
+        """Remember every process the cluster runs now (grading workers, sandboxes, kernels...)."""
+        for process in self.processes.values():
+            try:
+                parent = psutil.Process(process.pid)
+                self.seen |= {parent.pid, *(child.pid for child in parent.children(recursive=True))}
+            except psutil.NoSuchProcess:
+                pass
+
+    def scratch_notebooks(self, worker):
+        return list((self.folder / worker).glob("autograder-course/submitted/*/*/*.ipynb"))
+
+    def kill(self, name):
+        self.note_processes()
+        os.killpg(self.processes[name].pid, signal.SIGKILL)
+        self.processes[name].wait()
+
+    def __exit__(self, *exc):
+        self.note_processes()
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def left_over(self, seconds=30):
+        """The processes the cluster ever ran that are still alive, after up to `seconds` of waiting."""
+        deadline = time.monotonic() + seconds
+        while True:
+            alive = [pid for pid in self.seen if _alive(pid)]
+            if not alive or time.monotonic() > deadline:
+                return [(pid, " ".join(psutil.Process(pid).cmdline())[:200]) for pid in alive if _alive(pid)]
+            time.sleep(0.5)
+
+
+def _alive(pid):
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _wait(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def lay_out(folder, submissions):
+    for student, notebook in submissions.items():
+        path = folder / student / "rnn" / "rnn.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(notebook, str(path))
+    return folder
+
+
+def grade_command(submitted, out, *where):
+    return [sys.executable, "-m", "autograder", "grade", "rnn", str(submitted), "--out", str(out), *where]
+
+
+def csv_rows(out):
+    with open(out / "grades.csv") as handle:
+        return list(csv.DictReader(handle))
+
+
+def gradebook_scores(out):
+    """{student: total} of the rnn submissions in OUT's gradebook, read with nbgrader's API."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gradebook:
+        return {s.student.id: s.score for s in gradebook.find_assignment("rnn").submissions}
+
+
+def small_class():
+    standard = standard_submissions("rnn")
+    return {"full": standard["full"], "stub": standard["stub"],
+            # forgets the gradient from later steps: rnn_backward alone is wrong (3 points)
+            "wrong": edit_solution("rnn", "rnn_backward", "dh[:, t, :] + dh_from_later", "dh[:, t, :]")}
+
+
+def test_a_dask_cluster_grades_like_local_jobs(tmp_path):
+    submitted = lay_out(tmp_path / "submitted", small_class())
+    local = run(grade_command(submitted, tmp_path / "local", "--jobs", "2"))
+    with DaskCluster(tmp_path / "cluster") as cluster:
+        remote = run(grade_command(submitted, tmp_path / "dask", "--scheduler", cluster.address))
+        cluster.note_processes()
+        scratch = [cluster.scratch_notebooks(f"worker{index}") for index in range(2)]
+    assert cluster.left_over() == []
+    assert "on 2 Dask workers" in remote.stdout and "on 2 local jobs" in local.stdout
+    assert scratch == [[], []]  # the workers keep no learner's notebook
+
+    assert {r["student_id"]: float(r["score"]) for r in csv_rows(tmp_path / "dask")} == {
+        "full": 10.0, "stub": 0.0, "wrong": 7.0}
+    assert (tmp_path / "dask" / "grades.csv").read_text() == (tmp_path / "local" / "grades.csv").read_text()
+    for student in ["full", "stub", "wrong"]:
+        feedback = Path("feedback") / student / "rnn" / "rnn.html"
+        assert (tmp_path / "dask" / feedback).read_text() == (tmp_path / "local" / feedback).read_text(), student
+    for name in ["functions.csv", "misconceptions.csv"]:
+        report = Path("report") / name
+        assert (tmp_path / "dask" / report).read_text() == (tmp_path / "local" / report).read_text()
+    assert gradebook_scores(tmp_path / "dask") == gradebook_scores(tmp_path / "local") == {
+        "full": 10.0, "stub": 0.0, "wrong": 7.0}
+
+
+def test_a_worker_killed_while_grading_costs_nothing(tmp_path):
+    learners = {f"learner{index}": notebook for index, notebook in
+                enumerate(list(small_class().values()) * 2)}  # full, stub, wrong, full, stub, wrong
+    expected = dict(zip(learners, [10.0, 0.0, 7.0] * 2))
+    submitted = lay_out(tmp_path / "submitted", learners)
+    with DaskCluster(tmp_path / "cluster") as cluster:
+        grading = subprocess.Popen(grade_command(submitted, tmp_path / "out", "--scheduler", cluster.address),
+                                   env=course_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            # worker1 is grading a submission right now: its scratch course holds the notebook
+            _wait(lambda: cluster.scratch_notebooks("worker1") or grading.poll() is not None, 600, "worker1 to grade")
+            cluster.kill("worker1")
+            output, _ = grading.communicate(timeout=900)
+        finally:
+            if grading.poll() is None:
+                grading.kill()
+                grading.wait()
+    assert cluster.left_over() == []
+    assert grading.returncode == 0, output
+    rows = csv_rows(tmp_path / "out")
+    assert sorted(r["student_id"] for r in rows) == sorted(learners)  # each learner once
+    assert {r["student_id"]: float(r["score"]) for r in rows} == expected
+    assert all(r["status"] == "graded" for r in rows), rows
+    for student in learners:
+        assert output.count(f"] {student}: ") == 1, output  # recorded once
+    assert gradebook_scores(tmp_path / "out") == expected
+    assert "on 1 Dask worker " in output  # the run went on with the worker left
+
+
+def test_an_unfit_worker_says_why():
+    from autograder.fitness import course_fingerprint, unfit_reason
+
+    mine = course_fingerprint()
+    assert unfit_reason(mine) == ""
+    other = {**mine, "course": "0" * 64, "torch": "1.0"}
+    reason = unfit_reason(other)
+    assert "course files (gatedrnn, autograder, solutions) differ from the instructor's" in reason
+    assert f"it has torch {mine['torch']} instead of 1.0" in reason
