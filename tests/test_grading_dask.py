@@ -8,109 +8,18 @@ cluster started, grading processes, sandboxes and kernels included, is gone at t
 """
 
 import csv
-import json
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-import psutil
 import pytest
 
+from autograder.local_cluster import LocalCluster, wait_for
 from autograder.sandbox import sandbox_problem
 from conftest import course_env, edit_solution, run, standard_submissions
 
 pytestmark = pytest.mark.skipif(bool(sandbox_problem()), reason=f"no sandbox here: {sandbox_problem()}")
-
-DASK = str(Path(sys.executable).parent / "dask")
-
-
-class DaskCluster:
-    """`dask scheduler` and `dask worker --nthreads 1` processes on 127.0.0.1, stopped on exit."""
-
-    def __init__(self, folder, workers=2):
-        self.folder, self.worker_count = folder, workers
-        self.processes, self.seen = {}, set()
-
-    def _start(self, name, args):
-        home = self.folder / name
-        home.mkdir(parents=True)
-        with open(home / "log.txt", "w") as log:
-            self.processes[name] = subprocess.Popen([DASK, *args], cwd=home, env=course_env(), stdout=log,
-                                                    stderr=subprocess.STDOUT, start_new_session=True)
-        return home
-
-    def __enter__(self):
-        scheduler_file = self.folder / "scheduler.json"
-        self._start("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                                  "--scheduler-file", str(scheduler_file)])
-        _wait(lambda: scheduler_file.is_file() and scheduler_file.stat().st_size, 60, "the scheduler to start")
-        self.address = json.loads(scheduler_file.read_text())["address"]
-        for index in range(self.worker_count):
-            home = self.folder / f"worker{index}"
-            self._start(f"worker{index}", ["worker", self.address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                                           "--name", f"worker{index}", "--local-directory", str(home)])
-        for index in range(self.worker_count):
-            log = self.folder / f"worker{index}" / "log.txt"
-            _wait(lambda: "Registered to" in log.read_text(), 120, f"worker{index} to join")
-        return self
-
-    def note_processes(self):
-        """Remember every process the cluster runs now (grading workers, sandboxes, kernels...)."""
-        for process in self.processes.values():
-            try:
-                parent = psutil.Process(process.pid)
-                self.seen |= {parent.pid, *(child.pid for child in parent.children(recursive=True))}
-            except psutil.NoSuchProcess:
-                pass
-
-    def scratch_notebooks(self, worker):
-        return list((self.folder / worker).glob("autograder-course/submitted/*/*/*.ipynb"))
-
-    def kill(self, name):
-        self.note_processes()
-        os.killpg(self.processes[name].pid, signal.SIGKILL)
-        self.processes[name].wait()
-
-    def __exit__(self, *exc):
-        self.note_processes()
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-    def left_over(self, seconds=30):
-        """The processes the cluster ever ran that are still alive, after up to `seconds` of waiting."""
-        deadline = time.monotonic() + seconds
-        while True:
-            alive = [pid for pid in self.seen if _alive(pid)]
-            if not alive or time.monotonic() > deadline:
-                return [(pid, " ".join(psutil.Process(pid).cmdline())[:200]) for pid in alive if _alive(pid)]
-            time.sleep(0.5)
-
-
-def _alive(pid):
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-
-
-def _wait(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
 
 def lay_out(folder, submissions):
     for student, notebook in submissions.items():
@@ -147,7 +56,7 @@ def small_class():
 def test_a_dask_cluster_grades_like_local_jobs(tmp_path):
     submitted = lay_out(tmp_path / "submitted", small_class())
     local = run(grade_command(submitted, tmp_path / "local", "--jobs", "2"))
-    with DaskCluster(tmp_path / "cluster") as cluster:
+    with LocalCluster(tmp_path / "cluster") as cluster:
         remote = run(grade_command(submitted, tmp_path / "dask", "--scheduler", cluster.address))
         cluster.note_processes()
         scratch = [cluster.scratch_notebooks(f"worker{index}") for index in range(2)]
@@ -173,12 +82,12 @@ def test_a_worker_killed_while_grading_costs_nothing(tmp_path):
                 enumerate(list(small_class().values()) * 2)}  # full, stub, wrong, full, stub, wrong
     expected = dict(zip(learners, [10.0, 0.0, 7.0] * 2))
     submitted = lay_out(tmp_path / "submitted", learners)
-    with DaskCluster(tmp_path / "cluster") as cluster:
+    with LocalCluster(tmp_path / "cluster") as cluster:
         grading = subprocess.Popen(grade_command(submitted, tmp_path / "out", "--scheduler", cluster.address),
                                    env=course_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
             # worker1 is grading a submission right now: its scratch course holds the notebook
-            _wait(lambda: cluster.scratch_notebooks("worker1") or grading.poll() is not None, 600, "worker1 to grade")
+            wait_for(lambda: cluster.scratch_notebooks("worker1") or grading.poll() is not None, 600, "worker1 to grade")
             cluster.kill("worker1")
             output, _ = grading.communicate(timeout=900)
         finally:
