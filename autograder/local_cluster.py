@@ -69,7 +69,7 @@ class LocalCluster:
 
     def scratch_notebooks(self, worker):
         """The learners' notebooks in a worker's scratch course now (one while it grades, else none)."""
-        return list((self.folder / worker).glob("autograder-course/submitted/*/*/*.ipynb"))
+        return list((self.folder / worker).glob("**/autograder-course/submitted/*/*/*.ipynb"))
 
     def kill(self, name):
         """SIGKILL a process (a worker, say) and all of its process group, as a crash would."""

@@ -88,6 +88,7 @@ def test_a_worker_killed_while_grading_costs_nothing(tmp_path):
         try:
             # worker1 is grading a submission right now: its scratch course holds the notebook
             wait_for(lambda: cluster.scratch_notebooks("worker1") or grading.poll() is not None, 600, "worker1 to grade")
+            assert grading.poll() is None, "the run ended before worker1 was killed"
             cluster.kill("worker1")
             output, _ = grading.communicate(timeout=900)
         finally:
