@@ -8,6 +8,7 @@ the packages grading runs on), and, unless grading is unsandboxed, a working san
 other rules; it is refused at the start, with the reason, never discovered per submission.
 """
 
+import functools
 import hashlib
 import importlib.metadata
 import platform
@@ -18,8 +19,12 @@ COURSE_FOLDERS = ("gatedrnn", "autograder", "solutions")
 PACKAGES = ("nbgrader", "nbclient", "ipykernel", "numpy", "torch")
 
 
+@functools.lru_cache(maxsize=1)
 def course_fingerprint():
-    """{"course": sha256 of the course's files, "python": version, <package>: version, ...}."""
+    """{"course": sha256 of the course's files, "python": version, <package>: version, ...}.
+
+    Computed once per process (about a second): a running worker grades with the code it loaded.
+    """
     digest = hashlib.sha256()
     for folder in COURSE_FOLDERS:
         for path in sorted((REPO / folder).rglob("*")):
@@ -41,7 +46,7 @@ def unfit_reason(expected, sandbox=True):
     """'' if this machine can grade like the one whose course_fingerprint() is `expected`, else why not."""
     from .sandbox import sandbox_problem
 
-    found = course_fingerprint()
+    found = course_fingerprint()  # a cached dict: read it, never change it
     problems = []
     if found["course"] != expected["course"]:
         problems.append(f"its course files ({', '.join(COURSE_FOLDERS)}) differ from the instructor's "

@@ -1,9 +1,9 @@
 """Each submission executes in a bubblewrap sandbox with resource limits.
 
 SandboxedExecute takes the place of nbgrader's Execute preprocessor in the autograde
-pipeline of `python -m autograder grade` (see grading.py). Each grading job (a worker
-process, autograder.worker) starts one sandbox and runs its submissions there one after the
-other (class Sandbox):
+pipeline of `python -m autograder grade` (see autograder.submission.write_course_config). Each
+grading job (a worker process, autograder.worker) starts one sandbox and runs its submissions
+there one after the other (class Sandbox):
 
 1. `bwrap` makes a new network, PID, IPC and UTS namespace: no network, no other processes
    to see, and a read-only view of only what Python needs (the system's /usr and /etc, the

@@ -1,8 +1,8 @@
 """GradingSettings: what one grading run is, in one small value that travels as JSON.
 
-The class loop (autograder.grading) makes it from the command line; a grading worker process
-(autograder.worker) and a Dask worker (autograder.dask_grading) receive it as JSON and grade
-submissions with it (autograder.submission). It also names where each file of a submission
+The command line (autograder.cli) makes it for the class loop (autograder.grading); a grading
+worker process (autograder.worker) and a Dask worker (autograder.dask_grading) receive it as
+JSON and grade submissions with it (autograder.submission). It also names where each file of a submission
 lives in the nbgrader course rooted at out_dir.
 """
 
