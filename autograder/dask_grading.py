@@ -23,6 +23,7 @@ so running the same command again grades only what is missing.
 
 import dataclasses
 import logging
+import shutil
 import threading
 import time
 import uuid
@@ -57,7 +58,8 @@ class GradingPlugin:
 
         settings = GradingSettings.from_json(self.settings_json)
         self.problem = unfit_reason(self.fingerprint, settings.sandbox)
-        self.lock, self.prepare_error, self.users, self.process = threading.Lock(), "", None, None
+        self.lock, self.ready, self.prepare_error = threading.Lock(), threading.Event(), ""
+        self.users = self.process = None
         if self.problem:
             log.error("this worker is unfit to grade and closes: %s", self.problem)
             worker.loop.add_callback(worker.close, reason=f"unfit to grade: {self.problem}")
@@ -75,11 +77,12 @@ class GradingPlugin:
 
     def _prepare(self):
         """The assignment in the scratch gradebook, before the first submission (which waits for it)."""
-        with self.lock:
-            try:
-                self.process.prepare()
-            except RuntimeError as error:
-                self.prepare_error = str(error)
+        try:
+            self.process.prepare()
+        except RuntimeError as error:
+            self.prepare_error = str(error)
+        finally:
+            self.ready.set()
 
     def teardown(self, worker):
         if self.process is not None:
@@ -92,6 +95,7 @@ class GradingPlugin:
         from .worker import grade_in
 
         settings = self.settings
+        self.ready.wait()
         with self.lock:
             if self.prepare_error:
                 raise RuntimeError(self.prepare_error)
@@ -103,22 +107,20 @@ class GradingPlugin:
             began = time.monotonic()
             result = grade_in(self.process, settings, self.grader_functions, student_id)
             seconds = time.monotonic() - began
-            texts = {name: _read_and_remove(path) for name, path in [
+            texts = {name: _read(path) for name, path in [
                 ("autograded", settings.autograded_path(student_id)), ("feedback", settings.feedback_path(student_id)),
                 ("log", settings.log_path(student_id))]}
-            for path in folder.iterdir():  # the scratch course keeps nothing of a learner
-                path.unlink()
-            folder.rmdir()
+            for kind in ["submitted", "autograded", "feedback"]:  # no learner's file stays in the scratch course
+                shutil.rmtree(settings.out_dir / kind / student_id, ignore_errors=True)
+            settings.log_path(student_id).unlink(missing_ok=True)
         return {"result": dataclasses.asdict(result), "seconds": seconds, **texts}
 
 
-def _read_and_remove(path):
+def _read(path):
     try:
-        text = path.read_text()
+        return path.read_text()
     except FileNotFoundError:
         return None
-    path.unlink()
-    return text
 
 
 def grade_on_worker(student_id, notebook, timestamp):
