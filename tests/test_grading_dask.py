@@ -116,3 +116,16 @@ def test_an_unfit_worker_says_why():
     reason = unfit_reason(other)
     assert "course files (gatedrnn, autograder, solutions) differ from the instructor's" in reason
     assert f"it has torch {mine['torch']} instead of 1.0" in reason
+
+
+def test_a_cluster_with_an_unfit_worker_grades_nothing_and_says_why(tmp_path):
+    submitted = lay_out(tmp_path / "submitted", {"full": small_class()["full"]})
+    no_bwrap = dict(course_env(), PATH="/nonexistent")  # this worker cannot find bubblewrap
+    with LocalCluster(tmp_path / "cluster", workers=1, env=no_bwrap) as cluster:
+        refused = run(grade_command(submitted, tmp_path / "out", "--scheduler", cluster.address), check=False)
+        cluster.note_processes()
+    assert cluster.left_over() == []
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "these Dask workers are not fit to grade, so nothing was graded" in refused.stderr
+    assert "it cannot grade in a sandbox: bubblewrap (bwrap) is not installed" in refused.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
