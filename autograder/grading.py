@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from .assignments import graded_functions, source_notebook
 from .isolation import SandboxUsers
 from .report import write_report
+from .units import load_unit
 from .submission import Result, write_course_config
 from .worker import WorkerProcess, grade_in
 
@@ -40,6 +41,7 @@ class ClassGrader:
 
     def __init__(self, settings):
         self.settings = settings
+        load_unit(settings.assignment)  # UnitError (a ValueError) now if its declaration is missing or incomplete
         self.functions = graded_functions(source_notebook(settings.assignment))
         self.max_score = sum(f.points for f in self.functions)
         if not settings.submitted_dir.is_dir():

@@ -1,9 +1,9 @@
 """Each submission executes in a bubblewrap sandbox with resource limits.
 
 SandboxedExecute takes the place of nbgrader's Execute preprocessor in the autograde
-pipeline of `python -m autograder grade` (see autograder.submission.write_course_config). Each
-grading job (a worker process, autograder.worker) starts one sandbox and runs its submissions
-there one after the other (class Sandbox):
+pipeline of `python -m autograder grade` (see autograder.submission.write_course_config). Each grading job (a worker
+process, autograder.worker) starts one sandbox and runs its submissions there one after the
+other (class Sandbox):
 
 1. `bwrap` makes a new network, PID, IPC and UTS namespace: no network, no other processes
    to see, and a read-only view of only what Python needs (the system's /usr and /etc, the
@@ -46,8 +46,6 @@ from traitlets import Dict, Integer
 from .assignments import REPO
 from .isolation import SANDBOX_UIDS, isolated_system, kill_user_processes
 from .limits import SandboxLimits
-from .outcomes import error_of, tested_function
-from . import verify
 
 def sandbox_problem():
     """'' if sandboxes can be made here, else why not (a sentence)."""
@@ -169,11 +167,8 @@ class SandboxedExecute(NbGraderPreprocessor):
     uid = Integer(SANDBOX_UIDS.start, help="the kernel's user id (one per parallel job, see SandboxUsers)"
                   ).tag(config=True)
 
-    def sandbox_limits(self):
-        return SandboxLimits(**self.limits)
-
     def preprocess(self, nb, resources):
-        executed, events = Sandbox.for_job(self.uid, self.sandbox_limits()).execute(nb, self.log)
+        executed, events = Sandbox.for_job(self.uid, SandboxLimits(**self.limits)).execute(nb, self.log)
         if executed is not None and len(executed.cells) == len(nb.cells):
             for cell, done in zip(nb.cells, executed.cells):  # sources stay ours; only outputs come back
                 if cell.cell_type == "code":
@@ -185,63 +180,5 @@ class SandboxedExecute(NbGraderPreprocessor):
                 cell.outputs = [nbformat.v4.new_output(
                     "error", ename="NotRun", evalue=f"This test did not run: {reason}.",
                     traceback=[f"NotRun: this test did not run: {reason}."])]
-        events += self.independent_check(nb, resources)
-        nb.metadata.setdefault("autograder", {})["events"] = events
+        nb.metadata.setdefault("autograder", {})["events"] = events  # IndependentCheck runs next, and adds its own
         return nb, resources
-
-    def independent_check(self, nb, resources):
-        """Check the learner's functions again outside the kernel (autograder.verify).
-
-        A test cell that passed in the kernel but whose function fails here gets an error
-        output, so nbgrader gives it no points. A cell whose score the check outside caps (the
-        forecast exercise's held-out months) keeps the smaller of the two scores. Returns the
-        events to report.
-        """
-        cells = [c.source for c in nb.cells if c.cell_type == "code" and not utils.is_grade(c)]
-        assignment = resources.get("nbgrader", {}).get("assignment")
-        limits = self.sandbox_limits()
-        outcome = verify.independent_check(assignment, cells, self.uid, call_seconds=limits.cell_timeout, limits=limits)
-        if outcome is None:
-            return []
-        failures, caps = outcome
-        overturned, lowered = [], []
-        for cell in nb.cells:
-            function = tested_function(cell)
-            if function and failures.get(function) and not error_of(cell):
-                where, rule = verify.CHECK_WORDS.get(assignment, verify.NUMPY_ONLY_WORDS)
-                cell.outputs.append(check_failed(
-                    f"{function}: the check made outside your notebook, {where}, failed: {failures[function]} {rule}"))
-                overturned.append(function)
-            elif function in caps and caps[function][0] < kernel_score(cell):
-                cap, why = caps[function]
-                if cap == 0:
-                    cell.outputs.insert(0, check_failed(f"{function}: checked outside your notebook, {why}"))
-                else:  # nbgrader reads a cell's points from its first result: put the capped score first
-                    cell.outputs[:0] = [
-                        nbformat.v4.new_output("stream", name="stdout", text=f"\u25d0 checked outside your notebook, {why}\n"),
-                        nbformat.v4.new_output("execute_result", data={"text/plain": f"{cap:g}"}, metadata={},
-                                               execution_count=cell.get("execution_count")),
-                    ]
-                lowered.append(function)
-        events = [f"the check outside the notebook failed for {', '.join(overturned)}"] if overturned else []
-        return events + ([f"the check outside the notebook lowered the score of {', '.join(lowered)}"]
-                         if lowered else [])
-
-
-def check_failed(message):
-    """An error output that costs a test cell its points, saying why."""
-    return nbformat.v4.new_output("error", ename="CheckFailed", evalue=message, traceback=[f"CheckFailed: {message}"])
-
-
-def kernel_score(cell):
-    """The points nbgrader would give an executed test cell: 0 after an error, else its first result, else all."""
-    points = float(cell.metadata.nbgrader.get("points", 0))
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            return 0.0
-        if output.get("output_type") == "execute_result":
-            try:
-                return min(points, float(output["data"]["text/plain"]))
-            except (KeyError, ValueError):
-                return points
-    return points

@@ -57,6 +57,7 @@ def write_course_config(settings):
         ]
     else:
         lines.append(f"c.Execute.timeout = {settings.limits.cell_timeout!r}")
+    lines.append(f"c.IndependentCheck.limits = {settings.limits.as_dict()!r}")  # the probe obeys them too
     (settings.out_dir / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
 
 
@@ -91,7 +92,7 @@ class SubmissionGrader:
 
             config = load_course_config(self.settings)
             if self.settings.sandbox and self.uid is not None:
-                config.SandboxedExecute.uid = self.uid
+                config.SandboxedExecute.uid = config.IndependentCheck.uid = self.uid
             self._api = NbGraderAPI(CourseDirectory(config=config), config=config)
         return self._api
 

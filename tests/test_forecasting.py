@@ -26,7 +26,7 @@ def test_load_co2_is_the_public_part_of_the_noaa_record():
 
 
 def test_the_held_out_months_are_only_in_the_source_notebook():
-    heldout = heldout_series()
+    heldout = heldout_series("forecast")
     assert heldout.shape == (48,) and heldout[0] == 413.59 and heldout[-1] == 421.86
     text = forecasting.DATA_FILE.read_text()
     released = released_notebook("forecast").read_text()

@@ -50,3 +50,19 @@ def test_numerical_gradient_refuses_float32():
     with pytest.raises(TypeError, match="float64"):
         numerical_gradient(lambda: x * 2, x, np.ones(3))
 
+
+
+def test_one_gradient_check_threshold_everywhere():
+    """The grader's checks, the chapters and these tests share gatedrnn.gradcheck.TOL_GRADCHECK:
+    no other module redefines it, and it separates a correct gradient from a 1% error."""
+    import gatedrnn.gradcheck
+    import gatedrnn.testing
+    assert gatedrnn.testing.TOL_GRADCHECK is gatedrnn.gradcheck.TOL_GRADCHECK
+    rng = np.random.default_rng(2)
+    W = rng.standard_normal((4, 3))
+    x = rng.standard_normal((2, 4))
+    upstream = rng.standard_normal((2, 3))
+    _, dW = numerical_gradients(lambda x, W: np.tanh(x @ W), [x, W], upstream)
+    exact = x.T @ (upstream * (1 - np.tanh(x @ W) ** 2))
+    assert rel_error(exact, dW) < gatedrnn.gradcheck.TOL_GRADCHECK
+    assert rel_error(1.01 * exact, dW) > gatedrnn.gradcheck.TOL_GRADCHECK

@@ -1,6 +1,7 @@
 """The gru_torch solution's GRUCell and GRU against torch.nn.GRUCell / torch.nn.GRU, and its guards.
 
-Tolerances: float64 against torch.nn in float64, both exact up to rounding and summation order:
+The GRU is checked with and without bidirectional=True (parameter names and order, output
+(.., 2H), h_n's interleaved directions). Tolerances: float64 against torch.nn in float64, both exact up to rounding and summation order:
 1e-12. float32 modules against the float64 reference: 1e-5 (float32 keeps ~7 digits, a few
 steps lose about one more).
 """
@@ -48,7 +49,9 @@ def test_cell_matches_torch_both_ways(solution, N, D, H, bias):
 
 
 @pytest.mark.parametrize("options", [{}, {"num_layers": 2, "batch_first": True}, {"num_layers": 3, "dropout": 0.4},
-                                     {"bias": False}])
+                                     {"bias": False}, {"bidirectional": True},
+                                     {"num_layers": 2, "batch_first": True, "bidirectional": True, "dropout": 0.3},
+                                     {"num_layers": 3, "bias": False, "bidirectional": True}])
 def test_gru_matches_torch(solution, options):
     torch.manual_seed(len(options))
     N, T, D, H = 3, 4, 5, 6
@@ -57,7 +60,8 @@ def test_gru_matches_torch(solution, options):
     assert list(mine.state_dict()) == list(reference.state_dict())
     reference.load_state_dict(mine.state_dict())
     x = torch.randn((N, T, D) if options.get("batch_first") else (T, N, D), dtype=torch.float64, requires_grad=True)
-    h0 = torch.randn(reference.num_layers, N, H, dtype=torch.float64, requires_grad=True)
+    rows = reference.num_layers * (2 if options.get("bidirectional") else 1)
+    h0 = torch.randn(rows, N, H, dtype=torch.float64, requires_grad=True)
     with builtin_gru_forbidden(calls := []):
         out, h_n = mine(x, h0)
     assert not calls
