@@ -1,6 +1,6 @@
 """The stacked, bidirectional NumPy GRU (gatedrnn.deep_gru) against torch.nn.GRU and centered differences.
 
-Tolerances: 1e-12 against torch.nn.GRU in float64 (both exact up to rounding: the errors
+Tolerances: TOL_ROUNDING (tests/conftest.py) against torch.nn.GRU in float64 (the errors
 measured are ~1e-16); TOL_GRADCHECK, the course's one gradient-check rule, against centered
 differences (step 1e-6, float64).
 """
@@ -8,11 +8,10 @@ differences (step 1e-6, float64).
 import numpy as np
 import pytest
 
+from conftest import TOL_ROUNDING
 from gatedrnn.deep_gru import deep_gru_backward, deep_gru_forward
 from gatedrnn.gradcheck import TOL_GRADCHECK, numerical_gradients, rel_error
 from gatedrnn.reference import deep_gru_reference
-
-TOL_TORCH = 1e-12
 
 
 def problem(seed, N, T, D, H, num_layers, bidirectional):
@@ -41,13 +40,13 @@ def test_matches_torch(N, T, D, H, num_layers, bidirectional):
     dx, dh0, dparams = deep_gru_backward(doutput, dh_n, cache)
     expected_output, expected_h_n, expected = deep_gru_reference(x, h0, params, bidirectional, doutput, dh_n)
     assert np.array_equal(x, x_before)
-    assert output.shape == expected_output.shape and rel_error(output, expected_output) < TOL_TORCH
-    assert h_n.shape == expected_h_n.shape and rel_error(h_n, expected_h_n) < TOL_TORCH
-    assert rel_error(dx, expected["dx"]) < TOL_TORCH
-    assert rel_error(dh0, expected["dh0"]) < TOL_TORCH
+    assert output.shape == expected_output.shape and rel_error(output, expected_output) < TOL_ROUNDING
+    assert h_n.shape == expected_h_n.shape and rel_error(h_n, expected_h_n) < TOL_ROUNDING
+    assert rel_error(dx, expected["dx"]) < TOL_ROUNDING
+    assert rel_error(dh0, expected["dh0"]) < TOL_ROUNDING
     for k, (mine, theirs) in enumerate(zip(dparams, expected["dparams"])):
         for name, a, b in zip(["dWx", "dWh", "dbx", "dbh"], mine, theirs):
-            assert a.shape == b.shape and rel_error(a, b) < TOL_TORCH, (k, name)
+            assert a.shape == b.shape and rel_error(a, b) < TOL_ROUNDING, (k, name)
 
 
 def test_matches_centered_differences():

@@ -62,6 +62,7 @@ def test_unknown_assignment_and_missing_folder_are_clear_errors(tmp_path):
     assert process.returncode == 2 and "does not exist" in process.stderr
 
 
+@pytest.mark.sandbox
 def test_a_stopped_run_keeps_its_grades_and_resumes(tmp_path):
     """Stop the grading after the first submission; the next run grades only the others."""
     import os
