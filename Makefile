@@ -76,7 +76,7 @@ instructor-book: $(STAMP) $(KIT_WHEEL)
 # The Japanese edition: the same sources, prose from the gettext catalogs in locales/ja/.
 # Its _config.yml is generated from the repository's; it shares the execution cache, so no
 # notebook runs again. Published under the English edition's ja/ (relative language links).
-book-ja: $(STAMP)
+book-ja: $(STAMP) $(KIT_WHEEL)
 	$(BIN)/python -m autograder.japanese_book _build/ja
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config _build/ja/_config.yml \
 	  --path-output _build/ja --warningiserror --nitpick --keep-going
