@@ -61,6 +61,7 @@ def with_solutions(notebook, assignment):
     return notebook
 
 
+@pytest.mark.sandbox
 def test_a_japanese_submission_is_graded_like_its_english_twin(tmp_path):
     name = "rnn"
     english = with_solutions(nbformat.read(str(released_notebook(name)), as_version=4), name)
