@@ -9,7 +9,7 @@ unit.py is read by the grader (trusted side) and the tests, never released: nbgr
 (autograder/nbgrader_config.py), so it may name solution lines. Its names:
 
     KIND = "function"              # what the learner writes and is graded on: "function" or "class"
-    SIGNATURES = {                 # SPEC.md's signatures, one per graded function (or class)
+    SIGNATURES = {                 # the exercise contract's signatures, one per graded function (or class)
         "rnn_forward": ["x", "h0", "Wx", "Wh", "b"],                 # a function: its arguments
         "GRU": {"__init__": "self, input_size, ...", "forward": "self, x, h0=None"},  # a class
     }

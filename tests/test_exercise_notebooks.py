@@ -1,9 +1,9 @@
-"""Every exercise source notebook follows the course's nbgrader conventions and SPEC.md.
+"""Every exercise source notebook follows the course's nbgrader conventions and the exercise contract (names, signatures, shapes).
 
 - each learner function has its own solution cell that starts with its `def` line, its
-  grade_id is the function's name, and its signature is exactly SPEC.md's (the unit's SIGNATURES); a learner class
+  grade_id is the function's name, and its signature is exactly the contract's (the unit's SIGNATURES); a learner class
   (gru_torch) likewise starts its cell with its `class` line, and its `__init__` and `forward`
-  have exactly SPEC.md's arguments and defaults;
+  have exactly the contract's arguments and defaults;
 - each function has one locked, autograded test cell "test_<name>" with visible tests
   and a hidden-tests block; the unit's point expectations hold (backward passes are worth
   more than forward passes);
@@ -20,7 +20,7 @@ import pytest
 from autograder.assignments import assignment_names, graded_functions, nbgrader_meta, source_notebook
 from autograder.units import UnitError, load_unit
 
-UNITS = {name: load_unit(name) for name in assignment_names()}  # solutions/<a>/unit.py, SPEC.md's signatures
+UNITS = {name: load_unit(name) for name in assignment_names()}  # solutions/<a>/unit.py, the contract's signatures
 
 
 def test_every_assignment_declares_its_unit_and_check():

@@ -16,10 +16,9 @@ import nbformat
 import pytest
 
 from autograder.assignments import REPO, source_notebook
-from autograder.sandbox import sandbox_problem
 from conftest import edit_solution, feedback_text, grade_submissions, run
 
-pytestmark = pytest.mark.skipif(bool(sandbox_problem()), reason=f"no sandbox here: {sandbox_problem()}")
+pytestmark = pytest.mark.sandbox
 
 # rnn_backward's gradients taken from torch autograd instead of computed (b recovered from the cache).
 AUTOGRAD_BACKWARD = ("    ### BEGIN SOLUTION\n", (
