@@ -16,6 +16,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Exec
                                     LimitOutput, SaveAutoGrades)
 
 from autograder.assignments import COURSE_ID  # noqa: E402
+from autograder.feedback_assets import NBGRADER_TEMPLATES, TEMPLATES  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
 
@@ -51,4 +52,8 @@ c.GenerateFeedback.preprocessors = [
     GetGrades,
     "autograder.preprocessors.FunctionSummary",
     CSSHTMLHeaderPreprocessor,
+    "autograder.feedback_assets.OfflineFeedbackPage",
 ]
+# nbgrader's "feedback" template, with the vendored MathJax instead of a CDN's: autograder/templates/feedback
+# comes first on the search path and holds only mathjax.html.j2 (see autograder.feedback_assets).
+c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
