@@ -76,7 +76,7 @@ instructor-book: $(STAMP) $(KIT_WHEEL)
 # The Japanese edition: the same sources, prose from the gettext catalogs in locales/ja/.
 # Its _config.yml is generated from the repository's; it shares the execution cache, so no
 # notebook runs again. Published under the English edition's ja/ (relative language links).
-book-ja: $(STAMP)
+book-ja: $(STAMP) $(KIT_WHEEL)
 	$(BIN)/python -m autograder.japanese_book _build/ja
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config _build/ja/_config.yml \
 	  --path-output _build/ja --warningiserror --nitpick --keep-going
@@ -85,7 +85,7 @@ book-ja: $(STAMP)
 
 # Re-extract the English prose into message templates (one per page) and merge them into the
 # Japanese catalogs: new messages come in untranslated, changed ones fuzzy, removed ones obsolete.
-ja-catalogs: $(STAMP)
+ja-catalogs: $(STAMP) $(KIT_WHEEL)
 	$(BIN)/python -m autograder.japanese_book _build/gettext --gettext
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config _build/gettext/_config.yml \
 	  --path-output _build/gettext --builder custom --custom-builder gettext --warningiserror --keep-going
