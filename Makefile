@@ -87,7 +87,7 @@ book-ja: $(STAMP) $(KIT_WHEEL)
 # Japanese catalogs: new messages come in untranslated, changed ones fuzzy, removed ones obsolete.
 # Not --warningiserror: a chapter whose execution fails still has its prose extracted (make book
 # is where that failure counts).
-ja-catalogs: $(STAMP)
+ja-catalogs: $(STAMP) $(KIT_WHEEL)
 	$(BIN)/python -m autograder.japanese_book _build/gettext --gettext
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config _build/gettext/_config.yml \
 	  --path-output _build/gettext --builder custom --custom-builder gettext --keep-going
