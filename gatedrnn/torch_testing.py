@@ -75,7 +75,9 @@ class ModuleChecks(FunctionChecks):
         """
         name = getattr(function, "__name__", type(function).__name__)
         before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
-        self.inputs_finite = all(bool(torch.isfinite(a).all()) for a in args if isinstance(a, torch.Tensor))
+        tensors = [a for a in args if isinstance(a, torch.Tensor) and a.is_floating_point() and a.numel()]
+        self.inputs_finite = all(bool(torch.isfinite(a).all()) for a in tensors)
+        self.inputs_largest = max((float(a.detach().abs().max()) for a in tensors), default=0.0)
         calls = []
         try:
             with builtin_gru_forbidden(calls):

@@ -23,8 +23,9 @@ def faked(patch):
 
 SUBMISSIONS = {
     "full": None,
-    # The course's comparison made to accept anything.
-    "patched_checks": faked("import gatedrnn.testing\ngatedrnn.testing.FunctionChecks.close = lambda *a, **k: None"),
+    # The course's comparison (every close, all_close and gradient check goes through _problem) made to
+    # accept anything.
+    "patched_checks": faked("import gatedrnn.testing\ngatedrnn.testing.FunctionChecks._problem = lambda *a, **k: None"),
     # NumPy changed so that every relative error is 0.
     "patched_numpy": faked("np.linalg.norm = lambda *a, **k: 0.0"),
     # The gradients taken from the course's torch reference instead of computed.
