@@ -269,8 +269,8 @@ class ForecasterCheck:
 
     def _check(self, session, points):
         """(why train_forecaster fails or '', (points forecast may keep, why))."""
-        from gatedrnn.forecasting import (MARGIN, TRAIN_SECONDS, forecast_points, load_co2, mae, rolling_forecasts,
-                                          seasonal_naive, split_by_time)
+        from gatedrnn.worked.forecasting import (MARGIN, TRAIN_SECONDS, forecast_points, load_co2, mae, rolling_forecasts,
+                                                 seasonal_naive, split_by_time)
 
         _, ppm = load_co2()
         train, validation = split_by_time(ppm, 48)

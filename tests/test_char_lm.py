@@ -1,4 +1,4 @@
-"""gatedrnn.char_lm: the layers around a recurrent layer, the model, Adam, clipping, training.
+"""gatedrnn.worked.char_lm: the layers around a recurrent layer, the model, Adam, clipping, training.
 
 Tolerances: 1e-12 against torch in float64 (both exact up to rounding; only the summation order
 differs); gatedrnn.gradcheck.TOL_GRADCHECK against centered differences (the course's one rule);
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from gatedrnn.char_lm import (PARAMETER_NAMES, Adam, clip_gradients, embedding_backward, embedding_forward,
+from gatedrnn.worked.char_lm import (PARAMETER_NAMES, Adam, clip_gradients, embedding_backward, embedding_forward,
                               encode, init_params, model_loss, random_batch, sample, stream_loss,
                               teacher_forced_predictions, temporal_affine_backward, temporal_affine_forward,
                               temporal_softmax_loss, train)

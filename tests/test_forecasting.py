@@ -1,4 +1,4 @@
-"""gatedrnn.forecasting: the CO2 data, splits, windows, scaling, baselines, metrics, scoring, forecasters.
+"""gatedrnn.worked.forecasting: the CO2 data, splits, windows, scaling, baselines, metrics, scoring, forecasters.
 
 Exact comparisons (==) where the computation is a copy or a reshuffle of the data; float
 comparisons at TOL_ROUNDING (tests/conftest.py) where it is arithmetic on values of order 1 to 400.
@@ -10,8 +10,8 @@ import pytest
 from autograder.assignments import released_notebook
 from autograder.verify import heldout_series
 from conftest import TOL_ROUNDING
-from gatedrnn import forecasting
-from gatedrnn.forecasting import (DifferenceForecaster, forecast_points, last_value, load_co2, mae, make_windows, mase,
+from gatedrnn.worked import forecasting
+from gatedrnn.worked.forecasting import (DifferenceForecaster, forecast_points, last_value, load_co2, mae, make_windows, mase,
                                   rmse, rolling_forecasts, seasonal_naive, split_by_time, standardize)
 
 
