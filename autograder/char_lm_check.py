@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gatedrnn.worked import char_lm as course
 from gatedrnn import fast_gru
+from gatedrnn.worked import char_lm as course
 from gatedrnn.testing import TOL_FLOAT64, CheckFailed, FunctionChecks
 
 from .verify import Check, _array

@@ -9,6 +9,7 @@ H hidden units, V vocabulary size.
 """
 
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -68,14 +69,24 @@ def random_batch(ids, N, T, rng):
     return windows[:, :-1], windows[:, 1:]
 
 
+TEXTS = Path(__file__).parent / "data" / "texts"  # committed public-domain excerpts
+
+
+def load_text(name):
+    """The text of gatedrnn/data/texts/<name>.txt as a str (UTF-8), e.g. "carroll_alice"."""
+    path = TEXTS / f"{name}.txt"
+    if not path.is_file():
+        available = sorted(p.stem for p in TEXTS.glob("*.txt"))
+        raise ValueError(f"load_text: name {name!r} is not one of the committed texts {available}")
+    return path.read_text(encoding="utf-8")
+
+
 def split_text(name="carroll_alice", fraction=0.9):
     """The ids of a committed text (gatedrnn/data/texts/) cut into training and validation parts.
 
     Returns (train_ids, val_ids, chars): contiguous parts, the first `fraction` of the text for
     training (no validation character is ever inside a training window), and the vocabulary.
     """
-    from .text import load_text
-
     ids, chars = encode(load_text(name))
     split = round(fraction * len(ids))
     return ids[:split], ids[split:], chars

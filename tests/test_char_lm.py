@@ -12,14 +12,15 @@ import numpy as np
 import pytest
 import torch
 
+from gatedrnn.char_lm import load_text
+from gatedrnn.gradcheck import TOL_GRADCHECK, numerical_gradients, rel_error
+from gatedrnn.reference import (TorchCharLM, char_lm_loss_reference, embedding_reference, stream_loss_reference,
+                                temporal_affine_reference, temporal_softmax_loss_reference)
 from gatedrnn.worked.char_lm import (PARAMETER_NAMES, Adam, clip_gradients, embedding_backward, embedding_forward,
                                      encode, init_params, model_loss, random_batch, sample, stream_loss,
                                      teacher_forced_predictions, temporal_affine_backward, temporal_affine_forward,
                                      temporal_softmax_loss, train)
-from gatedrnn.gradcheck import TOL_GRADCHECK, numerical_gradients, rel_error
-from gatedrnn.reference import (TorchCharLM, char_lm_loss_reference, embedding_reference, stream_loss_reference,
-                                temporal_affine_reference, temporal_softmax_loss_reference, train_reference)
-from gatedrnn.text import load_text
+from gatedrnn.worked.char_lm_torch import train_reference
 
 
 @pytest.mark.parametrize("N,T,V,D", [(1, 1, 1, 1), (3, 4, 5, 2), (2, 6, 3, 4)])

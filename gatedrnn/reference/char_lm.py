@@ -4,10 +4,10 @@
   (h @ W + b by autograd) and temporal_softmax_loss_reference (cross_entropy over the unmasked
   positions);
 - the whole model as torch.nn modules holding the same weights (TorchCharLM: torch.nn.Embedding,
-  torch.nn.GRU, torch.nn.Linear; ported by transposes as the notation page says), and its training
-  with torch.optim.Adam and torch.nn.utils.clip_grad_norm_ (train_reference), the twin of
-  gatedrnn.worked.char_lm.train; its loss and gradients on a batch (char_lm_loss_reference) and on a
-  whole text (stream_loss_reference), the twins of gatedrnn.worked.char_lm's model_loss and stream_loss.
+  torch.nn.GRU, torch.nn.Linear; ported by transposes as the notation page says); its loss and
+  gradients on a batch (char_lm_loss_reference) and on a whole text (stream_loss_reference), the
+  twins of gatedrnn.worked.char_lm's model_loss and stream_loss. Its torch training is
+  gatedrnn.worked.char_lm_torch: the learner's kit holds this module and no training loop.
 """
 
 import numpy as np
@@ -113,24 +113,3 @@ def stream_loss_reference(params, ids, n_streams=16):
     with torch.no_grad():
         scores = TorchCharLM(params)(streams[:, :-1])                         # (n_streams, L - 1, V)
         return F.cross_entropy(scores.reshape(-1, scores.shape[-1]), streams[:, 1:].reshape(-1)).item()
-
-
-def train_reference(params, batches, steps, lr=3e-3, max_norm=1.0):
-    """The torch twin of gatedrnn.worked.char_lm.train: same model, same batches, torch.optim.Adam, clip_grad_norm_.
-
-    Inputs as gatedrnn.worked.char_lm.train (params is not modified). Returns (losses, trained params):
-    the loss of every step's batch before its update (a list of floats) and the final weights.
-    """
-    model = TorchCharLM(params)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = []
-    for _ in range(steps):
-        x, y = (torch.as_tensor(np.asarray(a), dtype=torch.int64) for a in batches())
-        scores = model(x)
-        loss = F.cross_entropy(scores.reshape(-1, scores.shape[-1]), y.reshape(-1))
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-        optimizer.step()
-        losses.append(loss.item())
-    return losses, model.params()

@@ -16,7 +16,7 @@ import torch
 from ..forecasting import (DATA_FILE, MARGIN, SEASON, SEASONAL_NAIVE_VALIDATION_MAE, TRAIN_SECONDS,  # noqa: F401
                            VALIDATION_MONTHS, _series, forecast_points, load_co2, mae, mase, rmse, rolling_forecasts,
                            split_by_time)
-from ..training import Trainer
+from .training import Trainer
 
 def make_windows(series, T):
     """Every run of T consecutive values of a series, each with the value that follows it.
@@ -100,7 +100,7 @@ def fit_forecaster(model, X, y, epochs=30, batch_size=64, lr=1e-2, seed=0):
 
     Each epoch visits the windows in a new order drawn from a generator seeded with `seed`,
     in batches of `batch_size` (the last one smaller if need be); the loop is
-    gatedrnn.training.Trainer's.
+    gatedrnn.worked.training.Trainer's.
 
     Inputs:
     - model: a torch.nn.Module mapping (N, T, 1) float32 to (N,)
