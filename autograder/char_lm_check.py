@@ -8,7 +8,7 @@ allows its use. Here, where the learner's code never runs:
   and compared with torch in float64 (gatedrnn.reference.char_lm): forward outputs, then the
   backward's gradients from the sandbox's own cache; the loss also on scores of order 1e200, where
   only a shifted softmax stays finite;
-- `char_lm_loss` is compared with the course's model (gatedrnn.char_lm.model_loss) on fresh
+- `char_lm_loss` is compared with the course's model (gatedrnn.worked.char_lm.model_loss) on fresh
   parameters and a random mask;
 - `train_char_lm` trains a model there (seed 0) and its validation perplexity is computed here by
   the course's code: it must reach TARGET_PERPLEXITY. The kernel's test holds the CPU budget; here
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gatedrnn import char_lm as course
 from gatedrnn import fast_gru
+from gatedrnn.worked import char_lm as course
 from gatedrnn.testing import TOL_FLOAT64, CheckFailed, FunctionChecks
 
 from .verify import Check, _array

@@ -11,7 +11,7 @@ patched checks, values read from disk, outputs hard-coded for the visible tests,
 functions that delegate to torch or to the course's reference code.
 
 The forecast exercise is written with PyTorch, so its sandbox has PyTorch too (still not the
-course's package). There the exact functions are compared with gatedrnn.forecasting on fresh
+course's package). There the exact functions are compared with gatedrnn.worked.forecasting on fresh
 series, and the learner's forecaster is trained and asked for its forecasts one month at a
 time: the held-out months, which the hidden test in the kernel holds too (where learner code
 could read them), never enter the sandbox but as the history of a month already forecast,
@@ -180,7 +180,7 @@ class ExactCheck(Check):
     """ExactFunctions compared with `reference`'s functions of the same names on fresh inputs;
     then, optionally, `then`: a further check (a ForecasterCheck) in the same sandbox.
 
-    reference: a module name (e.g. "gatedrnn.forecasting"), or any object with those functions.
+    reference: a module name (e.g. "gatedrnn.worked.forecasting"), or any object with those functions.
     """
 
     def __init__(self, reference, functions, then=None, packages=NUMPY_ONLY, **words):
@@ -269,8 +269,8 @@ class ForecasterCheck:
 
     def _check(self, session, points):
         """(why train_forecaster fails or '', (points forecast may keep, why))."""
-        from gatedrnn.forecasting import (MARGIN, TRAIN_SECONDS, forecast_points, load_co2, mae, rolling_forecasts,
-                                          seasonal_naive, split_by_time)
+        from gatedrnn.worked.forecasting import (MARGIN, TRAIN_SECONDS, forecast_points, load_co2, mae, rolling_forecasts,
+                                                 seasonal_naive, split_by_time)
 
         _, ppm = load_co2()
         train, validation = split_by_time(ppm, 48)

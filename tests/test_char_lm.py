@@ -1,4 +1,4 @@
-"""gatedrnn.char_lm: the layers around a recurrent layer, the model, Adam, clipping, training.
+"""gatedrnn.worked.char_lm: the layers around a recurrent layer, the model, Adam, clipping, training.
 
 Tolerances: 1e-12 against torch in float64 (both exact up to rounding; only the summation order
 differs); gatedrnn.gradcheck.TOL_GRADCHECK against centered differences (the course's one rule);
@@ -12,14 +12,15 @@ import numpy as np
 import pytest
 import torch
 
-from gatedrnn.char_lm import (PARAMETER_NAMES, Adam, clip_gradients, embedding_backward, embedding_forward,
-                              encode, init_params, model_loss, random_batch, sample, stream_loss,
-                              teacher_forced_predictions, temporal_affine_backward, temporal_affine_forward,
-                              temporal_softmax_loss, train)
+from gatedrnn.char_lm import load_text
 from gatedrnn.gradcheck import TOL_GRADCHECK, numerical_gradients, rel_error
-from gatedrnn.reference import (TorchCharLM, embedding_reference, temporal_affine_reference,
-                                temporal_softmax_loss_reference, train_reference)
-from gatedrnn.text import load_text
+from gatedrnn.reference import (TorchCharLM, char_lm_loss_reference, embedding_reference, stream_loss_reference,
+                                temporal_affine_reference, temporal_softmax_loss_reference)
+from gatedrnn.worked.char_lm import (PARAMETER_NAMES, Adam, clip_gradients, embedding_backward, embedding_forward,
+                                     encode, init_params, model_loss, random_batch, sample, stream_loss,
+                                     teacher_forced_predictions, temporal_affine_backward, temporal_affine_forward,
+                                     temporal_softmax_loss, train)
+from gatedrnn.worked.char_lm_torch import train_reference
 
 
 @pytest.mark.parametrize("N,T,V,D", [(1, 1, 1, 1), (3, 4, 5, 2), (2, 6, 3, 4)])
@@ -103,6 +104,25 @@ def test_model_gradients_match_torch_autograd():
     assert abs(loss - expected.item()) < 1e-12
     for name in PARAMETER_NAMES:
         assert rel_error(grads[name], torch_grads[name].numpy()) < 1e-12, name
+
+
+def test_the_torch_references_of_the_masked_loss_and_the_stream_loss_match_the_course_model():
+    # The exercise's visible tests compare char_lm_loss and the trained model's perplexity with these.
+    rng = np.random.default_rng(7)
+    params = init_params(V=6, D=3, H=4, seed=1)
+    x, y = rng.integers(0, 6, size=(3, 5)), rng.integers(0, 6, size=(3, 5))
+    mask = rng.random((3, 5)) < 0.6
+    mask[0, 0] = True
+    loss, grads = model_loss(params, x, y, mask)
+    expected_loss, expected = char_lm_loss_reference(params, x, y, mask)
+    assert abs(loss - expected_loss) < 1e-12 and sorted(expected) == sorted(PARAMETER_NAMES)
+    for name in PARAMETER_NAMES:
+        assert rel_error(grads[name], expected[name]) < 1e-12, name
+    assert abs(model_loss(params, x, y)[0] - char_lm_loss_reference(params, x, y)[0]) < 1e-12  # mask None: all
+    ids = rng.integers(0, 6, size=200)
+    assert abs(stream_loss(params, ids) - stream_loss_reference(params, ids)) < 1e-12
+    with pytest.raises(ValueError, match="too few"):
+        stream_loss_reference(params, ids[:20])
 
 
 def test_clipping_and_adam_follow_torch():

@@ -1,4 +1,4 @@
-"""gatedrnn.forecasting: the CO2 data, splits, windows, scaling, baselines, metrics, scoring, forecasters.
+"""gatedrnn.worked.forecasting: the CO2 data, splits, windows, scaling, baselines, metrics, scoring, forecasters.
 
 Exact comparisons (==) where the computation is a copy or a reshuffle of the data; float
 comparisons at TOL_ROUNDING (tests/conftest.py) where it is arithmetic on values of order 1 to 400.
@@ -10,9 +10,10 @@ import pytest
 from autograder.assignments import released_notebook
 from autograder.verify import heldout_series
 from conftest import TOL_ROUNDING
-from gatedrnn import forecasting
-from gatedrnn.forecasting import (DifferenceForecaster, forecast_points, last_value, load_co2, mae, make_windows, mase,
-                                  rmse, rolling_forecasts, seasonal_naive, split_by_time, standardize)
+from gatedrnn.worked import forecasting
+from gatedrnn.forecasting import SEASONAL_NAIVE_VALIDATION_MAE, VALIDATION_MONTHS
+from gatedrnn.worked.forecasting import (DifferenceForecaster, forecast_points, last_value, load_co2, mae, make_windows,
+                                         mase, rmse, rolling_forecasts, seasonal_naive, split_by_time, standardize)
 
 
 def test_load_co2_is_the_public_part_of_the_noaa_record():
@@ -68,6 +69,13 @@ def test_baselines():
     assert last_value(history) == 29.0
     with pytest.raises(ValueError, match="history"):
         seasonal_naive(np.arange(5.0), 1)
+
+
+def test_the_kits_seasonal_naive_validation_mae_is_what_seasonal_naive_gives():
+    # The exercise's visible test compares with the kit's constant, as the learner's kit has no seasonal_naive.
+    train, validation = split_by_time(load_co2()[1], VALIDATION_MONTHS)
+    naive = rolling_forecasts(seasonal_naive, train, validation)
+    assert (VALIDATION_MONTHS, mae(validation, naive)) == (48, SEASONAL_NAIVE_VALIDATION_MAE)
 
 
 def test_rolling_forecasts_never_show_the_month_being_forecast():

@@ -1,4 +1,4 @@
-"""gatedrnn.long_memory: the task generators, the parameter-matched models, the training loop.
+"""gatedrnn.worked.long_memory: the task generators, the parameter-matched models, the training loop.
 
 Fast (a few seconds): tiny batches, short sequences, a handful of training steps. The
 learning itself is checked by the chapter "Long-term dependencies", which runs the
@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from gatedrnn.benchmarks import load_results, torch_vs_cudnn_table
-from gatedrnn.long_memory import (ADDING, COPY, MODELS, SequenceModel, adding_problem, compare, copy_task,
+from gatedrnn.worked.long_memory import (ADDING, COPY, MODELS, SequenceModel, adding_problem, compare, copy_task,
                                   count_parameters, delayed_echo, matched_hidden_sizes, parameter_count,
                                   summary_table, train)
 

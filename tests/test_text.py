@@ -1,4 +1,4 @@
-"""gatedrnn.text: vocabulary, windows, models, training with early stopping, baselines, sampling.
+"""gatedrnn.worked.text: vocabulary, windows, models, training with early stopping, baselines, sampling.
 
 Fast (a few seconds): tiny models and texts. Tolerances: TOL_ROUNDING (tests/conftest.py) for
 float64 sums computed two ways; 1e-6 for float32 model outputs compared with themselves run another
@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from conftest import TOL_ROUNDING
-from gatedrnn.text import (TEXTS, CharGRU, GRUClassifier, UnigramClassifier, Vocabulary, accuracy, fit,
+from gatedrnn.worked.text import (TEXTS, CharGRU, GRUClassifier, UnigramClassifier, Vocabulary, accuracy, fit,
                            labelled_windows, language_model_loss, load_text, perplexity, random_windows, sample,
                            split_ids, stream_loss, tiled_windows, unigram_loss)
 

@@ -1,4 +1,4 @@
-"""gatedrnn.training: the one training loop of the applications unit and its options.
+"""gatedrnn.worked.training: the one training loop of the applications unit and its options.
 
 Fast (well under a second a test): a one-parameter model whose loss and gradient are known,
 so every step's numbers can be checked exactly. The applications' own wrappers (long_memory,
@@ -10,7 +10,7 @@ import math
 import pytest
 import torch
 
-from gatedrnn.training import Trainer
+from gatedrnn.worked.training import Trainer
 
 
 class Scalar(torch.nn.Module):

@@ -1,12 +1,13 @@
-"""torch references for the character model of gatedrnn.char_lm (float64 throughout).
+"""torch references for the character model of gatedrnn.worked.char_lm (float64 throughout).
 
 - the layers: embedding_reference (torch.nn.functional.embedding), temporal_affine_reference
   (h @ W + b by autograd) and temporal_softmax_loss_reference (cross_entropy over the unmasked
   positions);
 - the whole model as torch.nn modules holding the same weights (TorchCharLM: torch.nn.Embedding,
-  torch.nn.GRU, torch.nn.Linear; ported by transposes as the notation page says), and its training
-  with torch.optim.Adam and torch.nn.utils.clip_grad_norm_ (train_reference), the twin of
-  gatedrnn.char_lm.train.
+  torch.nn.GRU, torch.nn.Linear; ported by transposes as the notation page says); its loss and
+  gradients on a batch (char_lm_loss_reference) and on a whole text (stream_loss_reference), the
+  twins of gatedrnn.worked.char_lm's model_loss and stream_loss. Its torch training is
+  gatedrnn.worked.char_lm_torch: the learner's kit holds this module and no training loop.
 """
 
 import numpy as np
@@ -69,28 +70,46 @@ class TorchCharLM(torch.nn.Module):
 
     def params(self):
         """The weights as a gatedrnn.char_lm params dict of NumPy arrays (copies)."""
-        return {"W_embed": to_numpy(self.embedding.weight), "Wx": to_numpy(self.gru.weight_ih_l0).T,
-                "Wh": to_numpy(self.gru.weight_hh_l0).T, "bx": to_numpy(self.gru.bias_ih_l0),
-                "bh": to_numpy(self.gru.bias_hh_l0), "W_out": to_numpy(self.head.weight).T,
-                "b_out": to_numpy(self.head.bias)}
+        return self._as_params(lambda tensor: tensor)
+
+    def grads(self):
+        """The weights' gradients (after a backward pass), keyed and laid out like params()."""
+        return self._as_params(lambda tensor: tensor.grad)
+
+    def _as_params(self, pick):
+        """A params dict of NumPy arrays from pick(each weight tensor), ported back by transposes."""
+        return {"W_embed": to_numpy(pick(self.embedding.weight)), "Wx": to_numpy(pick(self.gru.weight_ih_l0)).T,
+                "Wh": to_numpy(pick(self.gru.weight_hh_l0)).T, "bx": to_numpy(pick(self.gru.bias_ih_l0)),
+                "bh": to_numpy(pick(self.gru.bias_hh_l0)), "W_out": to_numpy(pick(self.head.weight)).T,
+                "b_out": to_numpy(pick(self.head.bias))}
 
 
-def train_reference(params, batches, steps, lr=3e-3, max_norm=1.0):
-    """The torch twin of gatedrnn.char_lm.train: same model, same batches, torch.optim.Adam, clip_grad_norm_.
+def char_lm_loss_reference(params, idx, y, mask=None):
+    """torch's loss of the whole model on a batch and the gradient of every parameter.
 
-    Inputs as gatedrnn.char_lm.train (params is not modified). Returns (losses, trained params):
-    the loss of every step's batch before its update (a list of floats) and the final weights.
+    Inputs: params (a gatedrnn.char_lm params dict), idx and y integer ids (N, T), mask booleans
+    (N, T) or None for every position. Returns (loss, grads): the mean cross_entropy over the
+    positions where mask is True (a float) and a dict of gradients keyed like params.
     """
     model = TorchCharLM(params)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = []
-    for _ in range(steps):
-        x, y = (torch.as_tensor(np.asarray(a), dtype=torch.int64) for a in batches())
-        scores = model(x)
-        loss = F.cross_entropy(scores.reshape(-1, scores.shape[-1]), y.reshape(-1))
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-        optimizer.step()
-        losses.append(loss.item())
-    return losses, model.params()
+    scores = model(torch.as_tensor(np.asarray(idx), dtype=torch.int64))          # (N, T, V)
+    keep = torch.ones(np.shape(y), dtype=torch.bool) if mask is None else torch.as_tensor(np.asarray(mask, dtype=bool))
+    loss = F.cross_entropy(scores[keep], torch.as_tensor(np.asarray(y), dtype=torch.int64)[keep])
+    loss.backward()
+    return loss.item(), model.grads()
+
+
+def stream_loss_reference(params, ids, n_streams=16):
+    """torch's cross-entropy in nats per character on a whole split, read as n_streams contiguous pieces.
+
+    The twin of gatedrnn.worked.char_lm.stream_loss: ids (L,) is cut into n_streams pieces of
+    L // n_streams characters, each one sequence from a zero state predicting its next characters.
+    Returns a float.
+    """
+    L = len(ids) // n_streams
+    if L < 2:
+        raise ValueError(f"stream_loss_reference: ids has {len(ids)} characters, too few for {n_streams} streams")
+    streams = torch.as_tensor(np.asarray(ids[:n_streams * L]), dtype=torch.int64).reshape(n_streams, L)
+    with torch.no_grad():
+        scores = TorchCharLM(params)(streams[:, :-1])                         # (n_streams, L - 1, V)
+        return F.cross_entropy(scores.reshape(-1, scores.shape[-1]), streams[:, 1:].reshape(-1)).item()

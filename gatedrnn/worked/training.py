@@ -1,6 +1,6 @@
 """The training loop of the applications unit, in the manner of d2l's Trainer.
 
-`gatedrnn.long_memory.train`, `gatedrnn.text.fit` and `gatedrnn.forecasting.fit_forecaster`
+`gatedrnn.worked.long_memory.train`, `gatedrnn.worked.text.fit` and `gatedrnn.forecasting.fit_forecaster`
 differ in their data, loss, optimiser and what they record; the loop itself lives here once:
 
     trainer = Trainer(steps=500, clip=1.0, evaluate=score_on_test_set, eval_every=25)
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from .shapes import check_positive
+from ..shapes import check_positive
 
 
 @dataclass

@@ -15,7 +15,7 @@ reuses the tasks and the model.
 - `SequenceModel`: one recurrent layer of any of the three kinds and a linear readout.
 - `matched_hidden_sizes`: hidden sizes that give each kind the same parameter budget.
 - `train`: Adam on fresh batches every step, gradient clipping, a learning curve on a
-  fixed test set (the loop of gatedrnn.training).
+  fixed test set (the loop of gatedrnn.worked.training).
 - `compare`: parameter-matched runs of several models, lengths and seeds, in worker
   processes if asked.
 
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from .shapes import check_positive
+from ..shapes import check_positive
 from .training import Trainer
 
 CELLS = {"RNN": torch.nn.RNN, "LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU}
@@ -297,7 +297,7 @@ def train(model, task, T, steps, seed, batch_size=32, lr=1e-2, clip=1.0, eval_ev
     optimizer -> learning-rate scheduler, stepped after every step. The test metric is
     measured before training and every `eval_every` steps, and after the last step; with
     `stop_when_solved`, training stops at the first measurement that solves the task.
-    The loop is gatedrnn.training.Trainer's.
+    The loop is gatedrnn.worked.training.Trainer's.
 
     Inputs:
     - model: a SequenceModel (or any module (N, T, D) -> (N, R, O)), trained in place

@@ -7,7 +7,7 @@
   `labelled_windows` and `tiled_windows` draw windows with a class label for a classifier;
 - models: `CharGRU` (embedding -> GRU -> linear, one prediction per step) and `GRUClassifier`
   (embedding -> GRU -> linear on the last state);
-- training: `fit`, gatedrnn.training's loop with AdamW, gradient clipping and early stopping on a
+- training: `fit`, gatedrnn.worked.training's loop with AdamW, gradient clipping and early stopping on a
   validation loss;
 - evaluation: `stream_loss` (cross-entropy in nats per character on a whole split), `perplexity`,
   `unigram_loss` (the baseline that ignores context), `accuracy`, and the bag-of-characters
@@ -21,23 +21,12 @@ vocabulary size, C the number of classes; batch-major tensors. Character ids are
 import itertools
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
+from ..char_lm import TEXTS, load_text  # noqa: F401  (the texts are in the kit: the char_lm exercise reads one)
 from .training import Trainer
-
-TEXTS = Path(__file__).parent / "data" / "texts"
-
-
-def load_text(name):
-    """The text of gatedrnn/data/texts/<name>.txt as a str (UTF-8), e.g. "carroll_alice"."""
-    path = TEXTS / f"{name}.txt"
-    if not path.is_file():
-        available = sorted(p.stem for p in TEXTS.glob("*.txt"))
-        raise ValueError(f"load_text: name {name!r} is not one of the committed texts {available}")
-    return path.read_text(encoding="utf-8")
 
 
 class Vocabulary:
@@ -292,7 +281,7 @@ def fit(model, next_batch, loss_fn, evaluate, steps, lr=3e-3, weight_decay=0.0, 
     - clip: the largest gradient norm (torch.nn.utils.clip_grad_norm_), or None
 
     Returns a History. The model is trained in place; with patience set, it ends with the weights
-    that had the lowest validation loss. The loop is gatedrnn.training.Trainer's.
+    that had the lowest validation loss. The loop is gatedrnn.worked.training.Trainer's.
     """
     trainer = Trainer(steps, clip=clip, evaluate=evaluate, eval_every=eval_every, monitor=lambda losses: losses[1],
                       patience=patience, restore_best=patience is not None)
