@@ -46,3 +46,8 @@ c.GenerateFeedback.preprocessors = [
     "autograder.preprocessors.FunctionSummary",
     CSSHTMLHeaderPreprocessor,
 ]
+
+# A submission after the assignment's due date (set in formgrader or `nbgrader db assignment
+# add --duedate`) scores zero: nbgrader's built-in late penalty, shown as such in formgrader.
+# An assignment without a due date is never late.
+c.LateSubmissionPlugin.penalty_method = "zero"
