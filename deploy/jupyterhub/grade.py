@@ -33,6 +33,11 @@ import sys
 import tarfile
 from pathlib import Path
 
+from autograder.assignments import assignment_names
+
+
+from autograder.sandbox import DEFAULT_LIMITS  # the course's own package: the repository's .venv runs this
+
 
 class Refused(Exception):
     """A reason to stop, for the instructor to read."""
@@ -79,10 +84,8 @@ def write_as(user, folder, members):
                       f"{unpacked.stderr.decode(errors='replace').strip()}")
 
 
-def grade(assignment, jobs, settings):
+def grade(assignment, jobs, limits, settings):
     repo, course, instructor = Path(settings["repo"]), Path(settings["course_dir"]), settings["instructor"]
-    sys.path.insert(0, str(repo))
-    from autograder.assignments import assignment_names
 
     if assignment not in assignment_names():
         raise Refused(f"unknown assignment {assignment!r} (known: {', '.join(assignment_names())})")
@@ -104,6 +107,8 @@ def grade(assignment, jobs, settings):
     out = work / "out"
     command = [sys.executable, "-m", "autograder", "grade", assignment, str(submitted), "--out", str(out),
                "--db", f"sqlite:///{work / 'gradebook.db'}", "--jobs", str(jobs), "--fresh"]
+    for name, value in limits.items():
+        command += ["--" + name.replace("_", "-"), str(value)]
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:/usr/sbin:/usr/bin:/sbin:/bin")
     status = subprocess.run(command, cwd=repo, env=env).returncode
     if status != 0:
@@ -120,6 +125,13 @@ def grade(assignment, jobs, settings):
           f"{course}/grading/{assignment}/grades.csv and the feedback in {course}/feedback/.")
 
 
+def positive(text):
+    """argparse type: a whole number from 1 to 100000."""
+    if not text.isdigit() or not 1 <= int(text) <= 100_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 100000")
+    return int(text)
+
+
 def _empty_tar():
     stream = io.BytesIO()
     tarfile.open(fileobj=stream, mode="w").close()
@@ -130,13 +142,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="gated-rnn-grade",
                                      description="Grade the collected submissions of an assignment in the sandbox.")
     parser.add_argument("assignment")
-    parser.add_argument("--jobs", type=int, default=1, choices=range(1, 17), metavar="N",
-                        help="submissions graded at once, 1 to 16 (default 1)")
+    parser.add_argument("--jobs", type=positive, default=1, metavar="N", help="submissions graded at once (default 1)")
+    limits = parser.add_argument_group("sandbox limits, per submission (python -m autograder grade --help)")
+    for name in DEFAULT_LIMITS:
+        limits.add_argument("--" + name.replace("_", "-"), type=positive, metavar="N")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
         check_caller(settings["instructor"])
-        grade(args.assignment, args.jobs, settings)
+        chosen = {name: getattr(args, name) for name in DEFAULT_LIMITS if getattr(args, name) is not None}
+        grade(args.assignment, args.jobs, chosen, settings)
     except Refused as reason:
         print(f"gated-rnn-grade: {reason}", file=sys.stderr)
         return 2

@@ -10,11 +10,15 @@ Settings that differ between machines come from the environment (setup.sh writes
 
     GATED_RNN_HUB_STATE   the hub's own files: its database, cookie secret (root only)
     GATED_RNN_HUB_BIND    where the hub listens (default http://127.0.0.1:8000; put a TLS proxy in front)
-    GATED_RNN_HUB_CONFIG  the folder holding nbgrader_config.py for every user (exchange, course id)
+    GATED_RNN_HUB_CONFIG  the folder holding the users' Jupyter configuration (nbgrader_config.py:
+                          the exchange, the course id; jupyter_server_config.py) and, in learners/,
+                          what learners' JupyterLab leaves out (formgrader, Create Assignment)
     GATED_RNN_EXCHANGE    nbgrader's exchange folder (root-made, mode 1777)
-    GATED_RNN_HUB_GROUPS  the Unix groups allowed to log in (default: gated-rnn-learners gated-rnn-instructors)
+    GATED_RNN_LEARNERS_GROUP, GATED_RNN_INSTRUCTORS_GROUP
+                          the Unix groups allowed to log in (gated-rnn-learners, gated-rnn-instructors)
 """
 
+import grp
 import os
 import sys
 
@@ -30,8 +34,9 @@ c.ConfigurableHTTPProxy.debug = False
 
 # Local accounts, checked by PAM (nbgrader's demos do the same); only the course's groups.
 c.JupyterHub.authenticator_class = "pam"
-c.Authenticator.allowed_groups = set(
-    os.environ.get("GATED_RNN_HUB_GROUPS", "gated-rnn-learners gated-rnn-instructors").split())
+learners_group = os.environ.get("GATED_RNN_LEARNERS_GROUP", "gated-rnn-learners")
+instructors_group = os.environ.get("GATED_RNN_INSTRUCTORS_GROUP", "gated-rnn-instructors")
+c.Authenticator.allowed_groups = {learners_group, instructors_group}
 c.PAMAuthenticator.open_sessions = False  # no login sessions (utmp, systemd-logind) for a web login
 
 # Each user's JupyterLab runs as that user, from the hub's environment (this Python's).
@@ -39,9 +44,19 @@ c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [os.path.join(sys.prefix, "bin", "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
+config_folder = os.environ.get("GATED_RNN_HUB_CONFIG", "/etc/gated-rnn-hub")
+
+
+def jupyter_config_path(spawner):
+    """nbgrader and JupyterLab read their settings from these folders: the course's for
+    everyone, and for learners also learners/ (no formgrader, no Create Assignment)."""
+    if spawner.user.name in grp.getgrnam(instructors_group).gr_mem:
+        return config_folder
+    return os.path.join(config_folder, "learners") + ":" + config_folder
+
+
 c.Spawner.environment = {
-    # nbgrader reads the exchange and the course id from nbgrader_config.py in this folder
-    "JUPYTER_CONFIG_PATH": os.environ.get("GATED_RNN_HUB_CONFIG", "/etc/gated-rnn-hub"),
+    "JUPYTER_CONFIG_PATH": jupyter_config_path,
     "GATED_RNN_EXCHANGE": os.environ.get("GATED_RNN_EXCHANGE", "/srv/nbgrader/exchange"),
     "PATH": os.path.join(sys.prefix, "bin") + ":/usr/local/bin:/usr/bin:/bin",
 }

@@ -86,6 +86,8 @@ install_environment() {
     "$HUB_PREFIX/venv/bin/python" -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
     touch "$stamp"
   fi
+  # JupyterLab asks the internet for news and updates unless told not to: the hub is offline.
+  install -D -m 0644 "$HERE/overrides.json" "$HUB_PREFIX/venv/share/jupyter/lab/settings/overrides.json"
   chmod -R a+rX "$HUB_PREFIX"
 }
 
@@ -100,14 +102,16 @@ configure() {
   mkdir -p "$EXCHANGE" && chmod 1777 "$EXCHANGE"
 
   install -d -m 0755 "$HUB_CONFIG"
-  install -m 0644 "$HERE/jupyterhub_config.py" "$HERE/nbgrader_config.py" "$HUB_CONFIG/"
+  install -m 0644 "$HERE/jupyterhub_config.py" "$HERE/nbgrader_config.py" "$HERE/jupyter_server_config.py" "$HUB_CONFIG/"
+  install -D -m 0644 "$HERE/learners/labconfig/page_config.json" "$HUB_CONFIG/learners/labconfig/page_config.json"
   install -d -m 0700 "$HUB_STATE"
   cat > "$HUB_CONFIG/hub.env" <<ENV
 GATED_RNN_HUB_STATE=$HUB_STATE
 GATED_RNN_HUB_BIND=$HUB_BIND
 GATED_RNN_HUB_CONFIG=$HUB_CONFIG
 GATED_RNN_EXCHANGE=$EXCHANGE
-GATED_RNN_HUB_GROUPS="$LEARNERS_GROUP $INSTRUCTORS_GROUP"
+GATED_RNN_LEARNERS_GROUP=$LEARNERS_GROUP
+GATED_RNN_INSTRUCTORS_GROUP=$INSTRUCTORS_GROUP
 ENV
 
   # The instructor's course folder: source/ holds the course's solutions (nbgrader's source notebooks).
@@ -116,6 +120,9 @@ ENV
   runuser -u "$INSTRUCTOR" -- mkdir -p "$COURSE_DIR/source"
   tar -C "$REPO/solutions" -cf - . | runuser -u "$INSTRUCTOR" -- tar -C "$COURSE_DIR/source" -xf - --no-same-owner
   runuser -u "$INSTRUCTOR" -- install -m 0644 "$HERE/course_nbgrader_config.py" "$COURSE_DIR/nbgrader_config.py"
+  # Formgrader starts in the instructor's home: this tells it where the course is.
+  runuser -u "$INSTRUCTOR" -- mkdir -p "$home/.jupyter"
+  echo "c.CourseDirectory.root = '$COURSE_DIR'" | runuser -u "$INSTRUCTOR" -- tee "$home/.jupyter/nbgrader_config.py" >/dev/null
   chmod 0700 "$home"   # the solutions: the instructor's only
 
   # The grading route: a root-owned helper, and sudo lets the instructors run that one program.
