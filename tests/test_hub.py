@@ -1,0 +1,328 @@
+"""A class on the class hub, end to end, in headless Chromium (deploy/jupyterhub).
+
+The test sets the hub up with deploy/jupyterhub/setup.sh (configure) in a temporary folder,
+with an instructor and three learners made as local accounts for the test, starts it on
+127.0.0.1 and drives it as they would, through the hub's login page:
+
+1. the instructor generates and releases `rnn` in formgrader;
+2. learner A fetches it in the Assignments tab, completes it (the solution is written into
+   the notebook file), validates and submits; B submits the stub, after two refused tries
+   (a renamed notebook, no notebook); the instructor sets the due date to now; C submits
+   twice, late: the stub, then the solution;
+3. the instructor collects in formgrader and grades with the hub's route
+   (`sudo gated-rnn-grade rnn`); formgrader shows each learner's points per function, and
+   C's late penalty;
+4. the instructor releases the feedback; A fetches it and reads the per-function table, its
+   math typeset by a local MathJax, with no request leaving the machine.
+
+Bad input gets a message and loses nothing: collect and grade with nothing submitted, a
+renamed notebook, a submission with no notebook. Screenshots of every step go to
+_build/screenshots/hub/ and the wall time of each step to _build/screenshots/hub/timings.json.
+Needs root, the hub's environment (`make hub`) and Chromium (`make browser`).
+"""
+
+import json
+import re
+import shutil
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.assignments import REPO, graded_functions, nbgrader_meta, source_notebook
+from chromium import BrowserError, Chromium
+from hub import ClassHub, missing_prerequisites
+
+pytestmark = pytest.mark.hub
+SHOTS = REPO / "_build" / "screenshots" / "hub"
+ASSIGNMENT = "rnn"
+FUNCTIONS = graded_functions(source_notebook(ASSIGNMENT))
+FULL = sum(f.points for f in FUNCTIONS)
+TIMES = {}  # step -> wall seconds
+
+
+@contextmanager
+def timed(step):
+    began = time.monotonic()
+    yield
+    TIMES[step] = round(time.monotonic() - began, 1)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "timings.json").write_text(json.dumps(TIMES, indent=1) + "\n")
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    problems = missing_prerequisites()
+    if problems:
+        pytest.fail("cannot run the class hub here: " + "; ".join(problems))
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    with timed("0 set up the hub (setup.sh configure, accounts, start)"):
+        deployment = ClassHub(tmp_path_factory.mktemp("hub"), ["ada", "ben", "cy"]).__enter__()
+    deployment.uids = {user: deployment.uid(user) for user in [deployment.instructor, *deployment.learners]}
+    yield deployment
+    deployment.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Chromium(timeout=60) as chromium:
+        chromium.set_screen(1366, 900)
+        yield chromium
+
+
+def shot(browser, name):
+    time.sleep(0.6)  # let a dialog finish fading in
+    browser.screenshot(SHOTS / f"{name}.png")
+
+
+# -- the hub and JupyterLab ---------------------------------------------------------------
+def log_in(browser, hub, user):
+    """Log in on the hub's login page (as a new session) and wait for the user's JupyterLab."""
+    browser.send("Network.clearBrowserCookies")
+    browser.visit(f"{hub.url}/hub/login")
+    browser.evaluate(f"""(() => {{
+        document.querySelector('#username_input').value = {json.dumps(user)};
+        document.querySelector('#password_input').value = {json.dumps(hub.passwords[user])};
+        document.querySelector('#login_submit').click(); return true; }})()""")
+    browser.wait_until(f"location.pathname.startsWith('/user/{user}/')", 120, what=f"{user}'s server")
+    open_lab(browser, hub, user)
+
+
+def open_lab(browser, hub, user):
+    browser.send("Page.navigate", url=f"{hub.url}/user/{user}/lab?reset")
+    browser.wait_until("document.querySelector('.jp-LabShell') && document.querySelectorAll('.lm-MenuBar-item').length > 5",
+                       120, what="JupyterLab")
+
+
+def menu(browser, top, item):
+    """Choose a menu item in JupyterLab's menu bar (menus open once the app is ready)."""
+    for _ in range(20):
+        browser.click_text(".lm-MenuBar-item", top)
+        try:
+            browser.click_text(".lm-Menu-item", item, timeout=2)
+            return
+        except BrowserError:
+            browser.send("Input.dispatchKeyEvent", type="keyDown", key="Escape")
+    raise BrowserError(f"no menu item {top} > {item}")
+
+
+def assignments_tab(browser):
+    menu(browser, "Nbgrader", "Assignment List")
+    browser.wait_until("document.querySelector('#nbgrader-assignment-list #assignments')", what="the Assignments tab")
+
+
+def section(browser, list_id):
+    return browser.evaluate(f"document.querySelector('#{list_id}').innerText")
+
+
+def dialog(browser):
+    """The text of the JupyterLab dialog that opens next (title and body)."""
+    return browser.wait_until("(() => { const d = document.querySelector('.jp-Dialog');"
+                              " return d ? d.innerText : null; })()", 180, what="a dialog")
+
+
+def close_dialog(browser):
+    browser.click_text(".jp-Dialog-button", "Ok")
+    browser.wait_until("!document.querySelector('.jp-Dialog')", what="the dialog to close")
+
+
+def click_in_row(browser, list_id, button):
+    """Click the button labelled `button` of the assignment's row in one list of the tab."""
+    browser.click_text(f"#{list_id} .list_item button", button)
+
+
+# -- formgrader ---------------------------------------------------------------------------
+def formgrader(browser, hub, page="manage_assignments"):
+    browser.visit(f"{hub.url}/user/{hub.instructor}/formgrader/{page}")
+    browser.wait_until("document.querySelector('#main-table') && !document.querySelector('#main-table').innerText.includes('Loading')",
+                       what="formgrader's table")
+
+
+def assignment_action(browser, action):
+    """Click one of the assignment's formgrader links (assign, release, collect, release-feedback, ...);
+    the text of the dialog that reports how it went."""
+    browser.evaluate("document.querySelectorAll('.modal, .modal-backdrop').forEach(m => m.remove()); true")
+    browser.evaluate(f"""(() => {{
+        const row = Array.from(document.querySelectorAll('#main-table tr')).find(
+            r => r.querySelector('td.name') && r.querySelector('td.name').textContent.trim() === {json.dumps(ASSIGNMENT)});
+        row.querySelector('td.{action} a').click(); return true; }})()""")
+    return browser.wait_until("(() => { const m = document.querySelector('#success-modal, #error-modal');"
+                              " return m ? m.id + ': ' + m.innerText : null; })()", 180, what=f"formgrader's {action}")
+
+
+def set_due_date(browser, when):
+    """Formgrader's Edit dialog: the assignment's due date (UTC)."""
+    browser.evaluate("document.querySelectorAll('.modal, .modal-backdrop').forEach(m => m.remove()); true")
+    browser.evaluate(f"""(() => {{
+        const row = Array.from(document.querySelectorAll('#main-table tr')).find(
+            r => r.querySelector('td.name') && r.querySelector('td.name').textContent.trim() === {json.dumps(ASSIGNMENT)});
+        row.querySelector('td.edit a').click(); return true; }})()""")
+    browser.wait_until("document.querySelector('#edit-assignment-modal input.modal-duedate')", what="the Edit dialog")
+    browser.evaluate(f"""(() => {{
+        document.querySelector('#edit-assignment-modal input.modal-duedate').value = {json.dumps(when)};
+        document.querySelector('#edit-assignment-modal input.modal-timezone').value = 'UTC';
+        document.querySelector('#edit-assignment-modal button.save').click(); return true; }})()""")
+
+
+# -- files --------------------------------------------------------------------------------
+def completed(path):
+    """The fetched notebook at path with every solution cell holding the course's solution."""
+    notebook = nbformat.read(str(path), as_version=4)
+    solutions = {nbgrader_meta(c).get("grade_id"): c.source for c in
+                 nbformat.read(str(source_notebook(ASSIGNMENT)), as_version=4).cells if nbgrader_meta(c).get("solution")}
+    for cell in notebook.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if nbgrader_meta(cell).get("solution") and grade_id in solutions:
+            cell.source = "\n".join(line for line in solutions[grade_id].splitlines()
+                                    if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    return notebook
+
+
+def write_as(hub, user, path, notebook):
+    """Save a notebook into a learner's files, as that learner (as JupyterLab would)."""
+    hub.as_user(user, ["tee", str(path)], input=nbformat.writes(notebook))
+
+
+def submissions_in_exchange(hub, user):
+    inbound = hub.exchange / "gated-rnn-course" / "inbound"
+    return sorted(p.name for p in inbound.glob(f"{user}+{ASSIGNMENT}+*")) if inbound.is_dir() else []
+
+
+# -- the steps ----------------------------------------------------------------------------
+def test_1_instructor_releases(hub, browser):
+    with timed("1 release rnn (instructor logs in, formgrader generates and releases)"):
+        log_in(browser, hub, hub.instructor)
+        formgrader(browser, hub)
+        assert assignment_action(browser, "assign").startswith("success-modal")
+        released = assignment_action(browser, "release")
+        assert released.startswith("success-modal"), released
+        shot(browser, "01_instructor_released")
+    assert (hub.exchange / "gated-rnn-course" / "outbound" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+
+    # Collect and grade with nothing submitted: a message, and nothing changes.
+    collected = assignment_action(browser, "collect")
+    assert f"No submissions of '{ASSIGNMENT}'" in collected, collected
+    shot(browser, "01b_collect_nothing_submitted")
+    before = (hub.course / "gradebook.db").read_bytes()
+    grading = hub.as_user(hub.instructor, ["sudo", "-n", str(hub.grade_bin), ASSIGNMENT], check=False)
+    assert grading.returncode == 2 and "nothing to grade" in grading.stderr and "Collect first" in grading.stderr, grading
+    assert (hub.course / "gradebook.db").read_bytes() == before
+
+
+def test_2_learners_fetch_validate_submit(hub, browser):
+    ada, ben, cy = hub.learners
+    with timed("2a learner A: log in, fetch, validate, submit"):
+        log_in(browser, hub, ada)
+        assignments_tab(browser)
+        click_in_row(browser, "released_assignments_list", "Fetch")
+        browser.wait_until(f"document.querySelector('#fetched_assignments_list').innerText.includes('{ASSIGNMENT}')",
+                           what="the fetched assignment")
+        shot(browser, "02_learner_a_fetched")
+        notebook = hub.home(ada) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        write_as(hub, ada, notebook, completed(notebook))
+        browser.evaluate("document.querySelector('#fetched_assignments_list a.assignment-notebooks-link').click(); true")
+        click_in_row(browser, "fetched_assignments_list", "Validate")
+        validation = dialog(browser)
+        assert "Success! Your notebook passes all the tests." in validation, validation
+        shot(browser, "03_learner_a_validated")
+        close_dialog(browser)
+        click_in_row(browser, "fetched_assignments_list", "Submit")
+        browser.wait_until(f"document.querySelector('#submitted_assignments_list').innerText.includes('{ASSIGNMENT}')",
+                           what="the submission")
+        shot(browser, "04_learner_a_submitted")
+    assert len(submissions_in_exchange(hub, ada)) == 1
+
+    with timed("2b learner B: two refused tries (renamed notebook, no notebook), then the stub"):
+        log_in(browser, hub, ben)
+        assignments_tab(browser)
+        click_in_row(browser, "released_assignments_list", "Fetch")
+        browser.wait_until(f"document.querySelector('#fetched_assignments_list').innerText.includes('{ASSIGNMENT}')",
+                           what="the fetched assignment")
+        folder = hub.home(ben) / ASSIGNMENT
+        stub = (folder / f"{ASSIGNMENT}.ipynb").read_bytes()
+        hub.as_user(ben, ["mv", str(folder / f"{ASSIGNMENT}.ipynb"), str(folder / "my_rnn.ipynb")])
+        click_in_row(browser, "fetched_assignments_list", "Submit")
+        refused = dialog(browser)
+        assert "Invalid Submission" in refused and f"{ASSIGNMENT}.ipynb" in refused, refused
+        shot(browser, "05_learner_b_renamed_notebook_refused")
+        close_dialog(browser)
+        assert (folder / "my_rnn.ipynb").read_bytes() == stub and not submissions_in_exchange(hub, ben)
+        hub.as_user(ben, ["mv", str(folder / "my_rnn.ipynb"), str(hub.home(ben) / "my_rnn.ipynb")])
+        click_in_row(browser, "fetched_assignments_list", "Submit")
+        refused = dialog(browser)
+        assert "Invalid Submission" in refused and f"{ASSIGNMENT}.ipynb" in refused, refused
+        shot(browser, "06_learner_b_no_notebook_refused")
+        close_dialog(browser)
+        assert (hub.home(ben) / "my_rnn.ipynb").read_bytes() == stub and not submissions_in_exchange(hub, ben)
+        hub.as_user(ben, ["mv", str(hub.home(ben) / "my_rnn.ipynb"), str(folder / f"{ASSIGNMENT}.ipynb")])
+        click_in_row(browser, "fetched_assignments_list", "Submit")
+        browser.wait_until(f"document.querySelector('#submitted_assignments_list').innerText.includes('{ASSIGNMENT}')",
+                           what="the submission")
+    assert len(submissions_in_exchange(hub, ben)) == 1
+
+    with timed("2c instructor sets the due date to now"):
+        log_in(browser, hub, hub.instructor)
+        formgrader(browser, hub)
+        set_due_date(browser, time.strftime("%Y-%m-%dT%H:%M", time.gmtime(time.time() - 60)))
+        browser.wait_until(f"document.querySelector('#main-table').innerText.includes('{time.strftime('%Y-%m-%d', time.gmtime())}')",
+                           what="the due date in the table")
+        shot(browser, "07_instructor_due_date_set")
+
+    with timed("2d learner C: submits the stub, then the solution, both late"):
+        log_in(browser, hub, cy)
+        assignments_tab(browser)
+        click_in_row(browser, "released_assignments_list", "Fetch")
+        browser.wait_until(f"document.querySelector('#fetched_assignments_list').innerText.includes('{ASSIGNMENT}')",
+                           what="the fetched assignment")
+        click_in_row(browser, "fetched_assignments_list", "Submit")
+        browser.wait_until(f"document.querySelector('#submitted_assignments_list').innerText.includes('{ASSIGNMENT}')",
+                           what="the first submission")
+        notebook = hub.home(cy) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        write_as(hub, cy, notebook, completed(notebook))
+        time.sleep(1.1)  # nbgrader names submissions by the second
+        click_in_row(browser, "fetched_assignments_list", "Submit")
+        browser.wait_until("document.querySelectorAll('#submitted_assignments_list .list_item').length >= 2",
+                           what="the second submission")
+        shot(browser, "08_learner_c_submitted_twice_late")
+    assert len(submissions_in_exchange(hub, cy)) == 2
+
+
+def grades_in_formgrader(browser, hub):
+    """{student: {'score': total, 'penalty': late penalty, function: points}} read from formgrader's pages."""
+    found = {}
+    for student in hub.learners:
+        browser.visit(f"{hub.url}/user/{hub.instructor}/formgrader/api/student_notebook_submissions/{student}/{ASSIGNMENT}")
+        notebooks = json.loads(browser.evaluate("document.body.innerText"))
+        found[student] = notebooks
+    return found
+
+
+def test_3_instructor_collects_and_grades(hub, browser):
+    with timed("3a instructor collects in formgrader"):
+        log_in(browser, hub, hub.instructor)
+        formgrader(browser, hub)
+        collected = assignment_action(browser, "collect")
+        assert collected.startswith("success-modal"), collected
+        shot(browser, "09_instructor_collected")
+    with timed("3b grading: sudo gated-rnn-grade rnn --jobs 2 (sandbox, independent check)"):
+        grading = hub.as_user(hub.instructor, ["sudo", "-n", str(hub.grade_bin), ASSIGNMENT, "--jobs", "2"], check=False)
+    assert grading.returncode == 0, grading.stdout + grading.stderr
+    assert f"Grades of 3 submissions are in {hub.course}/gradebook.db" in grading.stdout
+    with timed("3c formgrader shows the grades"):
+        formgrader(browser, hub, f"manage_submissions/{ASSIGNMENT}")
+        shot(browser, "10_formgrader_submissions")
+        table = browser.evaluate("document.querySelector('#main-table').innerText")
+        ada, ben, cy = hub.learners
+        rows = {line.split("\t")[0].strip(): line for line in table.splitlines() if line.strip()}
+        print(table)
+        # per function: formgrader's Manage Students > student > assignment > notebook pages
+        per_function = {}
+        for student in hub.learners:
+            formgrader(browser, hub, f"manage_students/{student}/{ASSIGNMENT}")
+            shot(browser, f"11_formgrader_{student.split('-')[0]}")
+            per_function[student] = browser.evaluate("document.querySelector('#main-table').innerText")
+        print(per_function)
+    raise AssertionError("explore")
