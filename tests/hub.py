@@ -1,13 +1,13 @@
 """A class hub for the tests: deploy/jupyterhub/setup.sh run into a temporary root, with
 local accounts made for the test and removed after it.
 
-    with ClassHub(folder, learners=["a", "b"]) as hub:
+    with ClassHub(learners=["a", "b"]) as hub:
         hub.url                     http://127.0.0.1:PORT
         hub.instructor, hub.learners[0]         account names (also nbgrader's student ids)
         hub.as_user(name, [...])                run a command as that account, in its home
         hub.course                              the instructor's course folder
 
-Everything the setup makes lives under the folder, except what must live elsewhere: the
+Everything the setup makes lives under a new folder in /tmp, except what must live elsewhere: the
 accounts and their groups and homes, and the sudoers rule (/etc/sudoers.d/gated-rnn-hub-test-*);
 closing stops the hub, kills whatever the test accounts still run, and removes all of it.
 """
@@ -16,6 +16,7 @@ import os
 import secrets
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -48,9 +49,10 @@ def free_port():
 
 
 class ClassHub:
-    def __init__(self, folder, learners, log=None):
+    def __init__(self, learners, log=None):
         tag = secrets.token_hex(2)
-        self.folder = Path(folder)
+        # Its own folder under /tmp, which every account can reach (pytest's are root's alone).
+        self.folder = Path(tempfile.mkdtemp(prefix=f"gated-rnn-hub-test-{tag}-"))
         self.folder.chmod(0o755)
         self.instructor = f"ins-{tag}"
         self.learners = [f"{name}-{tag}" for name in learners]
@@ -65,7 +67,7 @@ class ClassHub:
         self.env = dict(os.environ, HUB_PREFIX=str(HUB_PREFIX), HUB_CONFIG=str(self.folder / "etc"),
                         HUB_STATE=str(self.folder / "state"), EXCHANGE=str(self.exchange),
                         INSTRUCTOR=self.instructor, COURSE_DIR=str(self.course), HUB_BIND=self.url,
-                        GRADE_BIN=str(self.grade_bin), SUDOERS_FILE=str(self.sudoers), **self.groups)
+                        HUB_PORT=str(free_port()), PROXY_API_PORT=str(free_port()), GRADE_BIN=str(self.grade_bin), SUDOERS_FILE=str(self.sudoers), **self.groups)
         self.log_path = log or self.folder / "hub.log"
         self.process = None
         self.made_users = []
@@ -154,7 +156,7 @@ class ClassHub:
     def as_user(self, user, args, check=True, **kwargs):
         """Run a command as `user` in its home, with the hub environment's programs first on PATH."""
         env = {"HOME": str(self.home(user)), "USER": user, "LANG": "C.UTF-8",
-               "PATH": f"{HUB_PREFIX}/venv/bin:/usr/local/bin:/usr/bin:/bin",
+               "PATH": f"{HUB_PREFIX}/venv/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
                "JUPYTER_CONFIG_PATH": str(self.folder / "etc"), "GATED_RNN_EXCHANGE": str(self.exchange)}
         done = subprocess.run(["runuser", "-u", user, "--", *args], cwd=self.home(user), env=env,
                               capture_output=True, text=True, **kwargs)

@@ -10,6 +10,8 @@ Settings that differ between machines come from the environment (setup.sh writes
 
     GATED_RNN_HUB_STATE   the hub's own files: its database, cookie secret (root only)
     GATED_RNN_HUB_BIND    where the hub listens (default http://127.0.0.1:8000; put a TLS proxy in front)
+    GATED_RNN_HUB_PORT, GATED_RNN_PROXY_API_PORT
+                          the hub's and its proxy's own ports on 127.0.0.1 (default 8081, 8001)
     GATED_RNN_HUB_CONFIG  the folder holding the users' Jupyter configuration (nbgrader_config.py:
                           the exchange, the course id; jupyter_server_config.py) and, in learners/,
                           what learners' JupyterLab leaves out (formgrader, Create Assignment)
@@ -27,6 +29,8 @@ c = get_config()  # noqa: F821 -- provided by traitlets when JupyterHub loads th
 state = os.environ.get("GATED_RNN_HUB_STATE", "/srv/gated-rnn-hub")
 c.JupyterHub.bind_url = os.environ.get("GATED_RNN_HUB_BIND", "http://127.0.0.1:8000")
 c.JupyterHub.hub_ip = "127.0.0.1"  # the hub's API: only the proxy and the learners' servers, on this machine
+c.JupyterHub.hub_port = int(os.environ.get("GATED_RNN_HUB_PORT", "8081"))
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ.get('GATED_RNN_PROXY_API_PORT', '8001')}"
 c.JupyterHub.db_url = f"sqlite:///{state}/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = f"{state}/jupyterhub_cookie_secret"
 c.ConfigurableHTTPProxy.pid_file = f"{state}/jupyterhub-proxy.pid"

@@ -17,6 +17,7 @@
 #                                          set one with passwd)
 #   COURSE_DIR=/home/$INSTRUCTOR/course    the instructor's nbgrader course folder
 #   HUB_BIND=http://127.0.0.1:8000         where the hub listens
+#   HUB_PORT=8081  PROXY_API_PORT=8001     the hub's and its proxy's own ports (127.0.0.1 only)
 #   GRADE_BIN=/usr/local/sbin/gated-rnn-grade
 #   SUDOERS_FILE=/etc/sudoers.d/gated-rnn-grade
 #   LEARNERS_GROUP=gated-rnn-learners  INSTRUCTORS_GROUP=gated-rnn-instructors
@@ -32,6 +33,8 @@ EXCHANGE=${EXCHANGE:-/srv/nbgrader/exchange}
 INSTRUCTOR=${INSTRUCTOR:-instructor}
 COURSE_DIR=${COURSE_DIR:-/home/$INSTRUCTOR/course}
 HUB_BIND=${HUB_BIND:-http://127.0.0.1:8000}
+HUB_PORT=${HUB_PORT:-8081}
+PROXY_API_PORT=${PROXY_API_PORT:-8001}
 GRADE_BIN=${GRADE_BIN:-/usr/local/sbin/gated-rnn-grade}
 SUDOERS_FILE=${SUDOERS_FILE:-/etc/sudoers.d/gated-rnn-grade}
 LEARNERS_GROUP=${LEARNERS_GROUP:-gated-rnn-learners}
@@ -108,6 +111,8 @@ configure() {
   cat > "$HUB_CONFIG/hub.env" <<ENV
 GATED_RNN_HUB_STATE=$HUB_STATE
 GATED_RNN_HUB_BIND=$HUB_BIND
+GATED_RNN_HUB_PORT=$HUB_PORT
+GATED_RNN_PROXY_API_PORT=$PROXY_API_PORT
 GATED_RNN_HUB_CONFIG=$HUB_CONFIG
 GATED_RNN_EXCHANGE=$EXCHANGE
 GATED_RNN_LEARNERS_GROUP=$LEARNERS_GROUP
