@@ -153,6 +153,16 @@ class ClassHub:
     def home(self, user):
         return Path(f"/home/{user}")
 
+    @staticmethod
+    def wait_for_files(folder, pattern, timeout=60):
+        """The files matching pattern under folder, once there is one."""
+        deadline = time.monotonic() + timeout
+        while not (found := sorted(Path(folder).glob(pattern))):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {pattern} in {folder} after {timeout} s")
+            time.sleep(0.3)
+        return found
+
     def as_user(self, user, args, check=True, **kwargs):
         """Run a command as `user` in its home, with the hub environment's programs first on PATH."""
         env = {"HOME": str(self.home(user)), "USER": user, "LANG": "C.UTF-8",

@@ -307,17 +307,23 @@ def test_2_learners_fetch_validate_submit(hub, browser):
     assert len(submissions_in_exchange(hub, cy)) == 2
 
 
-def grades_in_formgrader(browser, hub):
-    """{student: {'score': total, 'penalty': late penalty, function: points}} read from formgrader's pages."""
-    found = {}
-    for student in hub.learners:
-        browser.visit(f"{hub.url}/user/{hub.instructor}/formgrader/api/student_notebook_submissions/{student}/{ASSIGNMENT}")
-        notebooks = json.loads(browser.evaluate("document.body.innerText"))
-        found[student] = notebooks
-    return found
+def function_points_in_formgrader(browser, hub, student, screenshot=None):
+    """{function: points} as formgrader's page of the student's graded notebook shows them (the
+    autograded score of each test cell)."""
+    browser.visit(f"{hub.url}/user/{hub.instructor}/formgrader/api/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}")
+    notebooks = {n["student"]: n["id"] for n in json.loads(browser.evaluate("document.body.innerText"))}
+    browser.visit(f"{hub.url}/user/{hub.instructor}/formgrader/submissions/{notebooks[student]}")
+    try:
+        browser.wait_until("document.querySelectorAll('input.score').length > 0", what="the graded cells")
+    finally:
+        shot(browser, screenshot or f"11_formgrader_{student}")
+    points = browser.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('input.score')).map("
+                              "i => [i.id, i.value || i.placeholder]))")
+    return {name.removeprefix("test_"): float(value) for name, value in points.items()}
 
 
 def test_3_instructor_collects_and_grades(hub, browser):
+    ada, ben, cy = hub.learners
     with timed("3a instructor collects in formgrader"):
         log_in(browser, hub, hub.instructor)
         formgrader(browser, hub)
@@ -328,18 +334,53 @@ def test_3_instructor_collects_and_grades(hub, browser):
         grading = hub.as_user(hub.instructor, ["sudo", "-n", str(hub.grade_bin), ASSIGNMENT, "--jobs", "2"], check=False)
     assert grading.returncode == 0, grading.stdout + grading.stderr
     assert f"Grades of 3 submissions are in {hub.course}/gradebook.db" in grading.stdout
-    with timed("3c formgrader shows the grades"):
+    # The instructor may run the helper and nothing else as root.
+    other = hub.as_user(hub.instructor, ["sudo", "-n", "/bin/cat", "/etc/shadow"], check=False)
+    assert other.returncode != 0 and "root:" not in other.stdout
+    with timed("3c formgrader shows the grades, per learner and per function"):
         formgrader(browser, hub, f"manage_submissions/{ASSIGNMENT}")
+        browser.wait_until("!document.querySelector('#main-table').innerText.includes('needs autograding')",
+                           what="every submission graded")
         shot(browser, "10_formgrader_submissions")
-        table = browser.evaluate("document.querySelector('#main-table').innerText")
-        ada, ben, cy = hub.learners
-        rows = {line.split("\t")[0].strip(): line for line in table.splitlines() if line.strip()}
-        print(table)
-        # per function: formgrader's Manage Students > student > assignment > notebook pages
-        per_function = {}
-        for student in hub.learners:
-            formgrader(browser, hub, f"manage_students/{student}/{ASSIGNMENT}")
-            shot(browser, f"11_formgrader_{student.split('-')[0]}")
-            per_function[student] = browser.evaluate("document.querySelector('#main-table').innerText")
-        print(per_function)
-    raise AssertionError("explore")
+        per_function = {student: function_points_in_formgrader(browser, hub, student, f"11_formgrader_learner_{letter}")
+                        for student, letter in zip(hub.learners, "abc")}
+    full = {f.name: f.points for f in FUNCTIONS}
+    assert per_function[ada] == full
+    assert per_function[ben] == {name: 0.0 for name in full}
+    assert per_function[cy] == full  # the later of C's two submissions: the solution
+    feedback_c = (hub.course / "feedback" / cy / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert f"Late submission penalty (Score: -{FULL:.1f})" in feedback_c  # nbgrader's zero penalty: all points
+    TIMES["3 per-function points (formgrader)"] = {s.split("-")[0]: sum(p.values()) for s, p in per_function.items()}
+
+
+def test_4_feedback_released_and_read(hub, browser):
+    ada = hub.learners[0]
+    with timed("4a instructor releases feedback"):
+        log_in(browser, hub, hub.instructor)
+        formgrader(browser, hub)
+        released = assignment_action(browser, "release-feedback")
+        assert released.startswith("success-modal"), released
+        shot(browser, "12_instructor_released_feedback")
+    with timed("4b learner A fetches and reads the feedback"):
+        log_in(browser, hub, ada)
+        assignments_tab(browser)
+        click_in_row(browser, "submitted_assignments_list", "Fetch Feedback")
+        pages = hub.wait_for_files(hub.home(ada) / ASSIGNMENT / "feedback", f"*/{ASSIGNMENT}.html")
+        relative = pages[0].relative_to(hub.home(ada))
+        page = browser.visit(f"{hub.url}/user/{ada}/files/{relative}")
+        shot(browser, "13_learner_a_feedback")
+    text = browser.evaluate("document.body.innerText")
+    for function in FUNCTIONS:
+        assert re.search(rf"{function.name}\s+{function.points:g} / {function.points:g}\s+\u2713 passed", text), text[:2000]
+    assert not page.failed, page.failed
+    assert all(url.startswith(hub.url) or url.startswith("data:") for url in page.requests), page.requests
+    assert browser.evaluate("document.querySelectorAll('mjx-container').length") > 0  # math typeset, locally
+
+
+def test_5_nothing_left_behind(hub):
+    uids = hub.uids
+    hub.close()
+    listing = subprocess.run(["ps", "-eo", "uid="], capture_output=True, text=True).stdout.split()
+    assert not set(map(int, listing)) & set(uids.values())
+    assert all(ClassHub.uid(user) is None for user in uids) and not hub.sudoers.exists() and not hub.folder.exists()
+    print("wall time of each step (s):", json.dumps(TIMES, indent=1))

@@ -14,9 +14,11 @@ route gives. Root never works inside the instructor's folder:
    the instructor, and unpacked by root into a fresh root-only folder with tarfile's "data"
    filter (no links out, no devices, no setuid bits);
 2. grading runs there, with the course repository's own solutions and settings (root-owned);
-3. the results (the gradebook, autograded/, feedback/ and grading/ASSIGNMENT/ with grades.csv
-   and the class report) go back through a `tar` running as the instructor, so whatever the
-   instructor's folder holds (a symbolic link to /etc, say) is met with the instructor's rights.
+3. the results (autograded/, feedback/ and grading/ASSIGNMENT/ with grades.csv and the class
+   report) go back through a `tar` running as the instructor, and the gradebook through a
+   Python running as the instructor (SQLite's backup, in place: formgrader keeps it open), so
+   whatever the instructor's folder holds (a symbolic link to /etc, say) is met with the
+   instructor's rights.
 
 Which course and which instructor come from a root-owned JSON file that the installed
 wrapper names (GATED_RNN_GRADE_CONFIG), never from the command line:
@@ -27,6 +29,7 @@ import argparse
 import io
 import json
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -59,13 +62,19 @@ def check_caller(instructor):
         raise Refused(f"{caller} is not this course's instructor ({instructor})")
 
 
+def as_user(user):
+    """subprocess arguments that run a program as `user`: its uid, gid and groups, none of root's."""
+    entry = pwd.getpwnam(user)
+    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": os.getgrouplist(user, entry.pw_gid)}
+
+
 def read_as(user, folder, names):
     """A tar stream (bytes) of `names` under `folder`, made by tar running as `user`."""
-    present = subprocess.run(["find", *names, "-maxdepth", "0"], cwd=folder, user=user,
+    present = subprocess.run(["find", *names, "-maxdepth", "0"], cwd=folder, **as_user(user),
                              capture_output=True, text=True).stdout.split()
     if not present:
         return b""
-    made = subprocess.run(["tar", "-cf", "-", "--", *present], cwd=folder, user=user, capture_output=True)
+    made = subprocess.run(["tar", "-cf", "-", "--", *present], cwd=folder, **as_user(user), capture_output=True)
     if made.returncode != 0:
         raise Refused(f"cannot read {folder} as {user}: {made.stderr.decode(errors='replace').strip()}")
     return made.stdout
@@ -78,7 +87,7 @@ def write_as(user, folder, members):
         for name, path in members.items():
             archive.add(path, arcname=name)
     unpacked = subprocess.run(["tar", "-xf", "-", "--no-same-owner", "--no-same-permissions"], cwd=folder,
-                              user=user, input=stream.getvalue(), capture_output=True)
+                              **as_user(user), input=stream.getvalue(), capture_output=True)
     if unpacked.returncode != 0:
         raise Refused(f"cannot write the results into {folder} as {user}: "
                       f"{unpacked.stderr.decode(errors='replace').strip()}")
@@ -97,7 +106,7 @@ def grade(assignment, jobs, limits, settings):
                                          _empty_tar())) as archive:
         archive.extractall(work, filter="data")
     submitted = work / "submitted"
-    students = sorted(p.name for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.is_dir() else []
+    students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.is_dir() else []
     if not students:
         raise Refused(f"nothing to grade: {course}/submitted holds no submission of {assignment}. "
                       f"Collect first (formgrader's Collect, or `nbgrader collect {assignment}` in {course}).")
@@ -113,7 +122,8 @@ def grade(assignment, jobs, limits, settings):
     status = subprocess.run(command, cwd=repo, env=env).returncode
     if status != 0:
         raise Refused(f"grading stopped (exit status {status}); nothing was written to {course}")
-    members = {"gradebook.db": work / "gradebook.db", f"grading/{assignment}/grades.csv": out / "grades.csv",
+    copy_gradebook_as(instructor, course, work / "gradebook.db")
+    members = {f"grading/{assignment}/grades.csv": out / "grades.csv",
                f"grading/{assignment}/report": out / "report"}
     for student in students:
         for kind in ("autograded", "feedback"):
@@ -130,6 +140,29 @@ def positive(text):
     if not text.isdigit() or not 1 <= int(text) <= 100_000:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 100000")
     return int(text)
+
+
+# Copies a gradebook (SQLite) given on stdin into gradebook.db in place, with SQLite's backup
+# API: formgrader keeps the file open, and a new file in its place would go unseen.
+COPY_GRADEBOOK = """
+import sqlite3, sys, tempfile
+with tempfile.NamedTemporaryFile(dir=".", prefix=".gradebook-", suffix=".db") as copy:
+    copy.write(sys.stdin.buffer.read())
+    copy.flush()
+    source, target = sqlite3.connect(copy.name), sqlite3.connect("gradebook.db")
+    source.backup(target)
+    target.close()
+    source.close()
+"""
+
+
+def copy_gradebook_as(user, folder, gradebook):
+    """Write the graded gradebook into folder/gradebook.db, as `user` (Debian's python3 runs it)."""
+    copied = subprocess.run(["/usr/bin/python3", "-I", "-c", COPY_GRADEBOOK], cwd=folder, **as_user(user),
+                            input=Path(gradebook).read_bytes(), capture_output=True)
+    if copied.returncode != 0:
+        raise Refused(f"cannot write the gradebook into {folder} as {user}: "
+                      f"{copied.stderr.decode(errors='replace').strip()[-500:]}")
 
 
 def _empty_tar():

@@ -40,7 +40,7 @@ SUDOERS_FILE=${SUDOERS_FILE:-/etc/sudoers.d/gated-rnn-grade}
 LEARNERS_GROUP=${LEARNERS_GROUP:-gated-rnn-learners}
 INSTRUCTORS_GROUP=${INSTRUCTORS_GROUP:-gated-rnn-instructors}
 CHP_VERSION=5.3.0                        # configurable-http-proxy, from npm
-DEBIAN_PACKAGES="sudo bubblewrap patchelf"
+DEBIAN_PACKAGES="sudo bubblewrap patchelf python3"   # python3: the grading helper writes the gradebook with it, as the instructor
 command -v npm >/dev/null || DEBIAN_PACKAGES="$DEBIAN_PACKAGES nodejs npm"   # for configurable-http-proxy
 
 say() { echo "setup.sh: $*"; }
