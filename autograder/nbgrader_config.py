@@ -15,7 +15,9 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
-from autograder.assignments import COURSE_ID  # noqa: E402
+import os  # noqa: E402
+
+from autograder.assignments import COURSE_ID, REPO  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
 
@@ -46,6 +48,16 @@ c.GenerateFeedback.preprocessors = [
     "autograder.preprocessors.FunctionSummary",
     CSSHTMLHeaderPreprocessor,
 ]
+
+# On the class hub (deploy/jupyterhub), feedback pages typeset their math with the hub's own
+# MathJax, not nbconvert's from a CDN: its grading helper sets GATED_RNN_HUB_FEEDBACK.
+if os.environ.get("GATED_RNN_HUB_FEEDBACK"):
+    import nbgrader
+
+    c.HTMLExporter.template_name = "hub_feedback"
+    c.HTMLExporter.extra_template_basedirs = [
+        os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
+        os.path.join(REPO, "deploy", "jupyterhub", "templates")]
 
 # A submission after the assignment's due date (set in formgrader or `nbgrader db assignment
 # add --duedate`) scores zero: nbgrader's built-in late penalty, shown as such in formgrader.

@@ -49,7 +49,7 @@ def free_port():
 
 
 class ClassHub:
-    def __init__(self, learners, log=None):
+    def __init__(self, learners, start=True, log=None):
         tag = secrets.token_hex(2)
         # Its own folder under /tmp, which every account can reach (pytest's are root's alone).
         self.folder = Path(tempfile.mkdtemp(prefix=f"gated-rnn-hub-test-{tag}-"))
@@ -71,6 +71,7 @@ class ClassHub:
         self.log_path = log or self.folder / "hub.log"
         self.process = None
         self.made_users = []
+        self.starts = start
 
     # -- set up and tear down ---------------------------------------------------------------
     def __enter__(self):
@@ -82,7 +83,8 @@ class ClassHub:
                 self.made_users.append(user)
                 self._run(["useradd", "--create-home", "--shell", "/bin/bash", "-G", self.groups["LEARNERS_GROUP"], user])
             self._run(["chpasswd"], input="".join(f"{u}:{p}\n" for u, p in self.passwords.items()))
-            self.start()
+            if self.starts:
+                self.start()
         except BaseException:
             self.close()
             raise
