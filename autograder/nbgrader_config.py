@@ -54,10 +54,11 @@ c.GenerateFeedback.preprocessors = [
 if os.environ.get("GATED_RNN_HUB_FEEDBACK"):
     import nbgrader
 
-    c.HTMLExporter.template_name = "hub_feedback"
+    # nbgrader always renders feedback with its template named "feedback"; the hub's folder of
+    # that name comes first and holds only mathjax.html.j2, which takes the place of nbconvert's.
     c.HTMLExporter.extra_template_basedirs = [
-        os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
-        os.path.join(REPO, "deploy", "jupyterhub", "templates")]
+        os.path.join(REPO, "deploy", "jupyterhub", "templates"),
+        os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates")]
 
 # A submission after the assignment's due date (set in formgrader or `nbgrader db assignment
 # add --duedate`) scores zero: nbgrader's built-in late penalty, shown as such in formgrader.
