@@ -166,7 +166,8 @@ class ClassGrader:
         with Gradebook(self.db_url, course_id=COURSE_ID) as gradebook:
             notebook = gradebook.find_submission_notebook(self.assignment, self.assignment, student_id)
             scores = {grade.name: grade.score for grade in notebook.grades}
-            total = gradebook.find_submission(self.assignment, student_id).score
+            submission = gradebook.find_submission(self.assignment, student_id)
+            total = max(0.0, submission.score - submission.late_submission_penalty)  # as `nbgrader export` counts it
         by_function = {f.name: scores.get("test_" + f.name, 0.0) for f in self.functions}
         return Result(student_id, score=total, function_scores=by_function)
 

@@ -21,13 +21,13 @@ _build/screenshots/hub/ and the wall time of each step to _build/screenshots/hub
 Needs root, the hub's environment (`make hub`) and Chromium (`make browser`).
 """
 
+import csv
 import json
 import re
 import shutil
 import subprocess
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -114,10 +114,6 @@ def assignments_tab(browser):
     menu(browser, "Nbgrader", "Assignment List",
          "document.querySelector('#nbgrader-assignment-list #released_assignments_list') &&"
          " !document.querySelector('#released_assignments_list_loading:not([hidden])')")
-
-
-def section(browser, list_id):
-    return browser.evaluate(f"document.querySelector('#{list_id}').innerText")
 
 
 def dialog(browser):
@@ -283,7 +279,8 @@ def test_2_learners_fetch_validate_submit(hub, browser):
     with timed("2c instructor sets the due date to now"):
         log_in(browser, hub, hub.instructor)
         formgrader(browser, hub)
-        set_due_date(browser, time.strftime("%Y-%m-%dT%H:%M", time.gmtime(time.time() - 60)))
+        due = time.gmtime()  # after A's and B's submissions, before C's (nbgrader keeps the seconds)
+        set_due_date(browser, time.strftime("%Y-%m-%dT%H:%M:%S", due))
         browser.wait_until(f"document.querySelector('#main-table').innerText.includes('{time.strftime('%Y-%m-%d', time.gmtime())}')",
                            what="the due date in the table")
         shot(browser, "07_instructor_due_date_set")
@@ -348,8 +345,12 @@ def test_3_instructor_collects_and_grades(hub, browser):
     assert per_function[ada] == full
     assert per_function[ben] == {name: 0.0 for name in full}
     assert per_function[cy] == full  # the later of C's two submissions: the solution
-    feedback_c = (hub.course / "feedback" / cy / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
-    assert f"Late submission penalty (Score: -{FULL:.1f})" in feedback_c  # nbgrader's zero penalty: all points
+    feedback = {s: (hub.course / "feedback" / s / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text() for s in hub.learners}
+    assert f"Late submission penalty (Score: -{FULL:.1f})" in feedback[cy]  # nbgrader's zero penalty: all points
+    assert "Late submission penalty" not in feedback[ada] + feedback[ben]
+    with open(hub.course / "grading" / ASSIGNMENT / "grades.csv") as handle:
+        totals = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    assert totals == {ada: FULL, ben: 0.0, cy: 0.0}
     TIMES["3 per-function points (formgrader)"] = {s.split("-")[0]: sum(p.values()) for s, p in per_function.items()}
 
 

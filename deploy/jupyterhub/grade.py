@@ -36,10 +36,9 @@ import sys
 import tarfile
 from pathlib import Path
 
+# The course's own package: the repository's .venv runs this file.
 from autograder.assignments import assignment_names
-
-
-from autograder.sandbox import DEFAULT_LIMITS  # the course's own package: the repository's .venv runs this
+from autograder.sandbox import DEFAULT_LIMITS
 
 
 class Refused(Exception):
@@ -106,7 +105,7 @@ def grade(assignment, jobs, limits, settings):
                                          _empty_tar())) as archive:
         archive.extractall(work, filter="data")
     submitted = work / "submitted"
-    students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.is_dir() else []
+    students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
     if not students:
         raise Refused(f"nothing to grade: {course}/submitted holds no submission of {assignment}. "
                       f"Collect first (formgrader's Collect, or `nbgrader collect {assignment}` in {course}).")
@@ -119,7 +118,8 @@ def grade(assignment, jobs, limits, settings):
     for name, value in limits.items():
         command += ["--" + name.replace("_", "-"), str(value)]
     # GATED_RNN_HUB_FEEDBACK: feedback pages use the hub's MathJax (see autograder/nbgrader_config.py)
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:/usr/sbin:/usr/bin:/sbin:/bin", GATED_RNN_HUB_FEEDBACK="1")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:/usr/sbin:/usr/bin:/sbin:/bin",
+               GATED_RNN_HUB_FEEDBACK="1")
     status = subprocess.run(command, cwd=repo, env=env).returncode
     if status != 0:
         raise Refused(f"grading stopped (exit status {status}); nothing was written to {course}")
