@@ -10,4 +10,10 @@ c.ServerApp.extra_static_paths = [os.path.join(sys.prefix, "share", "gated-rnn-h
 
 # JupyterLab shows formgrader in a frame of its own page; JupyterHub's default policy forbids
 # every frame ('none'). Frames from the same server only.
-c.ServerApp.tornado_settings = {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}
+#
+# Jupyter serves a user's HTML files (the feedback pages) sandboxed, as pages of no origin, so
+# MathJax's fonts from static/ load there only if responses may be shared with any origin. A
+# response shared so carries no credentials: pages and API answers behind the login stay
+# unreadable to other origins, and check_origin still refuses their requests.
+c.ServerApp.tornado_settings = {"headers": {"Content-Security-Policy": "frame-ancestors 'self'",
+                                            "Access-Control-Allow-Origin": "*"}}
