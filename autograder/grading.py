@@ -28,8 +28,10 @@ import nbformat
 
 from .assignments import COURSE_ID, REPO, graded_functions, source_notebook
 from .isolation import SandboxUsers
+from .probe_session import PROBE_LIMITS
 from .report import learner_misconceptions, write_report
 from .sandbox import DEFAULT_LIMITS
+from .units import load_unit
 from .worker import WorkerProcess
 
 CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "misconceptions"]
@@ -51,6 +53,7 @@ class ClassGrader:
     def __init__(self, assignment, submitted_dir, out_dir, db_url=None, limits=None, sandbox=True):
         self.assignment = assignment
         self.source = source_notebook(assignment)
+        load_unit(assignment)  # UnitError (a ValueError) now if its declaration is missing or incomplete
         self.functions = graded_functions(self.source)
         self.max_score = sum(f.points for f in self.functions)
         self.submitted_dir = Path(submitted_dir).resolve()
@@ -92,6 +95,7 @@ class ClassGrader:
             ] + [f"c.SandboxedExecute.{name} = {value!r}" for name, value in self.limits.items()]
         else:
             lines.append(f"c.Execute.timeout = {self.limits['cell_timeout']!r}")
+        lines += [f"c.IndependentCheck.{name} = {self.limits[name]!r}" for name in PROBE_LIMITS]
         (self.out_dir / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
 
     def nbgrader_api(self, uid=None):
@@ -108,7 +112,7 @@ class ClassGrader:
 
             config = PyFileConfigLoader("nbgrader_config.py", path=str(self.out_dir)).load_config()
             if self.sandbox and uid is not None:
-                config.SandboxedExecute.uid = uid
+                config.SandboxedExecute.uid = config.IndependentCheck.uid = uid
             self._api = NbGraderAPI(CourseDirectory(config=config), config=config)
         return self._api
 

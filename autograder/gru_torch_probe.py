@@ -52,3 +52,13 @@ def probe_gru(D, H, L, bias, batch_first, x, h0, doutput, dh_n, *parameters):
     inputs = [x, h0] if h0.size else [x]
     return _run(model, _parameter_names(L, bias, lambda layer: f"_l{layer}"), parameters, inputs, [doutput, dh_n])
 
+
+def probe_gru_bidirectional(D, H, L, bias, batch_first, x, h0, doutput, dh_n, *parameters):
+    """GRU(D, H, L, bias, batch_first, bidirectional=True)(x, h0) -> output, h_n, dx, [dh0], d(parameters)...
+
+    Parameters in torch.nn.GRU's order: each layer's forward direction, then its _reverse one.
+    """
+    model = GRU(D, H, num_layers=L, bias=bool(bias), batch_first=bool(batch_first), bidirectional=True)  # noqa: F821
+    inputs = [x, h0] if h0.size else [x]
+    names = _parameter_names(2 * L, bias, lambda row: f"_l{row // 2}" + ("_reverse" if row % 2 else ""))
+    return _run(model, names, parameters, inputs, [doutput, dh_n])

@@ -25,14 +25,20 @@ c.CourseDirectory.course_id = COURSE_ID
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "chapters/exercises"
 
+# A unit's declaration (solutions/<a>/unit.py, see autograder/units.py) is for the grader
+# only: never released to learners, nor copied next to their graded notebooks.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "unit.py"]
+
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
 # A runaway cell fails after this many seconds instead of hanging the grading run.
 c.Execute.timeout = 120
 
-# nbgrader's autograde pipeline, with StderrIsNotFailure right after execution.
+# nbgrader's autograde pipeline, with the independent check (autograder/independent_check.py)
+# and StderrIsNotFailure right after execution: every route that autogrades runs them.
 c.Autograde.autograde_preprocessors = [
     Execute,
+    "autograder.independent_check.IndependentCheck",
     "autograder.preprocessors.StderrIsNotFailure",
     IgnorePattern,
     ClearMetadataPreprocessor,

@@ -5,7 +5,9 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .assignments import assignment_names, graded_functions, source_notebook
+from .independent_check import NOT_CHECKED
 from .outcomes import PARTIAL_MARK, failure_reason, partial_note, tested_function
+from .units import load_unit
 
 
 class StderrIsNotFailure(NbGraderPreprocessor):
@@ -54,17 +56,24 @@ class FunctionSummary(NbGraderPreprocessor):
             rows.append(f"| `{function}` | {meta.get('score', 0):g} / {meta.get('points', 0):g} | "
                         f"{_table_cell(verdict)} |")
         if rows:
-            # gru_torch grades classes (GRUCell, GRU); the other assignments grade functions.
-            kind = "class" if all(f.name[:1].isupper() for f in expected) and expected else "function"
+            kind = load_unit(assignment).kind if assignment in assignment_names() else "function"
             table = "\n".join([
                 f"## Your results, {kind} by {kind}", "",
                 f"| {kind} | points | result |", "|---|---|---|", *rows, "",
                 f"A {kind} that uses another one (a sequence calling its step, a backward test "
                 "calling your forward for its cache, a forecast using your trained model) fails along "
                 "with it: fix the first failure first.",
+                *unchecked_notes(nb),
             ])
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(table))
         return nb, resources
+
+
+def unchecked_notes(nb):
+    """A warning for the feedback where the check outside the notebook could not run (never silently)."""
+    prefix = NOT_CHECKED.split("{")[0]
+    events = nb.metadata.get("autograder", {}).get("events", [])
+    return [f"\n**Warning:** {event}." for event in events if event.startswith(prefix)]
 
 
 def _table_cell(text):

@@ -45,8 +45,6 @@ from traitlets import Integer
 
 from .assignments import REPO
 from .isolation import SANDBOX_UIDS, isolated_system, kill_user_processes
-from .outcomes import error_of, tested_function
-from . import verify
 
 # Defaults an instructor can change (python -m autograder grade --help lists the flags).
 DEFAULT_LIMITS = {
@@ -205,62 +203,5 @@ class SandboxedExecute(NbGraderPreprocessor):
                 cell.outputs = [nbformat.v4.new_output(
                     "error", ename="NotRun", evalue=f"This test did not run: {reason}.",
                     traceback=[f"NotRun: this test did not run: {reason}."])]
-        events += self.independent_check(nb, resources)
-        nb.metadata.setdefault("autograder", {})["events"] = events
+        nb.metadata.setdefault("autograder", {})["events"] = events  # IndependentCheck runs next, and adds its own
         return nb, resources
-
-    def independent_check(self, nb, resources):
-        """Check the learner's functions again outside the kernel (autograder.verify).
-
-        A test cell that passed in the kernel but whose function fails here gets an error
-        output, so nbgrader gives it no points. A cell whose score the check outside caps (the
-        forecast exercise's held-out months) keeps the smaller of the two scores. Returns the
-        events to report.
-        """
-        cells = [c.source for c in nb.cells if c.cell_type == "code" and not utils.is_grade(c)]
-        assignment = resources.get("nbgrader", {}).get("assignment")
-        outcome = verify.independent_check(assignment, cells, self.uid, call_seconds=self.cell_timeout)
-        if outcome is None:
-            return []
-        failures, caps = outcome
-        overturned, lowered = [], []
-        for cell in nb.cells:
-            function = tested_function(cell)
-            if function and failures.get(function) and not error_of(cell):
-                where, rule = verify.CHECK_WORDS.get(assignment, verify.NUMPY_ONLY_WORDS)
-                cell.outputs.append(check_failed(
-                    f"{function}: the check made outside your notebook, {where}, failed: {failures[function]} {rule}"))
-                overturned.append(function)
-            elif function in caps and caps[function][0] < kernel_score(cell):
-                cap, why = caps[function]
-                if cap == 0:
-                    cell.outputs.insert(0, check_failed(f"{function}: checked outside your notebook, {why}"))
-                else:  # nbgrader reads a cell's points from its first result: put the capped score first
-                    cell.outputs[:0] = [
-                        nbformat.v4.new_output("stream", name="stdout", text=f"\u25d0 checked outside your notebook, {why}\n"),
-                        nbformat.v4.new_output("execute_result", data={"text/plain": f"{cap:g}"}, metadata={},
-                                               execution_count=cell.get("execution_count")),
-                    ]
-                lowered.append(function)
-        events = [f"the check outside the notebook failed for {', '.join(overturned)}"] if overturned else []
-        return events + ([f"the check outside the notebook lowered the score of {', '.join(lowered)}"]
-                         if lowered else [])
-
-
-def check_failed(message):
-    """An error output that costs a test cell its points, saying why."""
-    return nbformat.v4.new_output("error", ename="CheckFailed", evalue=message, traceback=[f"CheckFailed: {message}"])
-
-
-def kernel_score(cell):
-    """The points nbgrader would give an executed test cell: 0 after an error, else its first result, else all."""
-    points = float(cell.metadata.nbgrader.get("points", 0))
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            return 0.0
-        if output.get("output_type") == "execute_result":
-            try:
-                return min(points, float(output["data"]["text/plain"]))
-            except (KeyError, ValueError):
-                return points
-    return points

@@ -1,7 +1,7 @@
-"""Experiments that every unit repeats for its own recurrent cell.
+"""Experiments that every part of the course repeats for its own recurrent cell.
 
 The chapter "Vanishing and exploding gradients" (chapters/01_rnn/05_vanishing_exploding)
-introduces both functions with the tanh RNN; the LSTM and GRU units call them again
+introduces both functions with the tanh RNN; the LSTM and GRU parts call them again
 with their own step functions, so that all cells can be drawn on one figure.
 
 Notation follows the book's notation page: N batch, T time steps, D input

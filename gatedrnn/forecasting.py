@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .training import Trainer
+
 DATA_FILE = Path(__file__).with_name("data") / "co2_mauna_loa_monthly.csv"
 SEASON = 12  # months in the seasonal cycle
 MARGIN = 0.25  # full marks: a held-out MAE at most this fraction of seasonal naive's
@@ -194,25 +196,36 @@ class GRUForecaster(torch.nn.Module):
 def fit_forecaster(model, X, y, epochs=30, batch_size=64, lr=1e-2, seed=0):
     """Train a forecaster by Adam on the mean squared error, in shuffled minibatches.
 
+    Each epoch visits the windows in a new order drawn from a generator seeded with `seed`,
+    in batches of `batch_size` (the last one smaller if need be); the loop is
+    gatedrnn.training.Trainer's.
+
     Inputs:
     - model: a torch.nn.Module mapping (N, T, 1) float32 to (N,)
     - X: windows, of shape (N, T, 1); y: targets, of shape (N,)
 
-    Returns the training loss (MSE) of every epoch, a list of floats.
+    Returns the training loss (MSE) of every epoch, a list of floats: the mean of its batches'
+    losses, each weighted by its batch's size.
     """
     generator = torch.Generator().manual_seed(seed)
     X, y = torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
+    starts = range(0, len(X), batch_size)
+
+    def batches():
+        for _ in range(epochs):
+            order = torch.randperm(len(X), generator=generator)
+            for start in starts:
+                batch = order[start:start + batch_size]
+                yield X[batch], y[batch]
+
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    log = Trainer(epochs * len(starts)).fit(model, optimizer, batches(),
+                                            lambda m, x, target: torch.mean((m(x) - target) ** 2))
     losses = []
-    for _ in range(epochs):
-        order, total = torch.randperm(len(X), generator=generator), 0.0
-        for start in range(0, len(X), batch_size):
-            batch = order[start:start + batch_size]
-            optimizer.zero_grad()
-            loss = torch.mean((model(X[batch]) - y[batch]) ** 2)
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(batch)
+    for epoch in range(epochs):
+        total = 0.0
+        for k, start in enumerate(starts):
+            total += log.train_loss[epoch * len(starts) + k] * min(batch_size, len(X) - start)
         losses.append(total / len(X))
     return losses
 

@@ -11,6 +11,16 @@ import numpy as np
 #: O(h**2) ~ 1e-12 and the rounding error O(eps / h) ~ 1e-10, so 1e-6 balances both.
 DEFAULT_STEP = 1e-6
 
+#: The course's one rule for a gradient check: an analytic gradient passes when
+#: rel_error(analytic, centered difference) < TOL_GRADCHECK, with float64 inputs
+#: and DEFAULT_STEP. A correct gradient typically gives ~1e-9 or less (the accuracy
+#: of the difference quotient itself); a nearly-zero gradient or a point near a
+#: kink can push a correct one towards 1e-7, hence the margin. Real bugs (a
+#: transpose, a missing term, a wrong sign, even a factor 1.01) give 1e-3 and
+#: more. The chapter "Gradient checking as a discipline" shows both ends; every
+#: chapter, test and grader check uses this constant.
+TOL_GRADCHECK = 1e-6
+
 
 def rel_error(a, b):
     """Symmetric relative error ||a - b|| / (||a|| + ||b||) of two arrays.

@@ -15,26 +15,27 @@ reuses the tasks and the model.
 - `SequenceModel`: one recurrent layer of any of the three kinds and a linear readout.
 - `matched_hidden_sizes`: hidden sizes that give each kind the same parameter budget.
 - `train`: Adam on fresh batches every step, gradient clipping, a learning curve on a
-  fixed test set.
+  fixed test set (the loop of gatedrnn.training).
+- `compare`: parameter-matched runs of several models, lengths and seeds, in worker
+  processes if asked.
 
 Every batch comes from a torch.Generator with a given seed, so the data are the same on
 every run and every machine. Notation follows the book's notation page: N batch, T time
 steps, D input features, H hidden units; batch-major tensors.
 """
 
+import itertools
 import math
-import time
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import torch
 
+from .shapes import check_positive
+from .training import Trainer
+
 CELLS = {"RNN": torch.nn.RNN, "LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU}
-
-
-def _check_positive(function_name, **values):
-    for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{function_name}: {name} must be a positive integer, got {value!r}")
 
 
 def adding_problem(N, T, generator):
@@ -55,7 +56,7 @@ def adding_problem(N, T, generator):
     - x: float32 tensor of shape (N, T, 2): x[..., 0] the values, x[..., 1] the markers
     - y: float32 tensor of shape (N, 1): the sum of the two marked values
     """
-    _check_positive("adding_problem", N=N, T=T)
+    check_positive("adding_problem", N=N, T=T)
     if T < 2:
         raise ValueError(f"adding_problem: T must be at least 2 (one marker in each half), got {T}")
     values = torch.rand(N, T, generator=generator)                              # (N, T)
@@ -91,7 +92,7 @@ def copy_task(N, T, generator, symbols=3, alphabet=4):
     - x: float32 tensor of shape (N, T, alphabet + 2), one-hot
     - y: int64 tensor of shape (N, symbols): the symbols to output at the last steps
     """
-    _check_positive("copy_task", N=N, T=T, symbols=symbols, alphabet=alphabet)
+    check_positive("copy_task", N=N, T=T, symbols=symbols, alphabet=alphabet)
     if alphabet < 2:
         raise ValueError(f"copy_task: alphabet must be at least 2, got {alphabet}")
     if T < 2 * symbols + 1:
@@ -124,7 +125,7 @@ def delayed_echo(N, T, delay, generator):
     - y: float32 tensor of shape (N, T), the bits delayed (0 before step `delay`)
     - mask: bool tensor of shape (T,), True where a step has a target
     """
-    _check_positive("delayed_echo", N=N, T=T, delay=delay)
+    check_positive("delayed_echo", N=N, T=T, delay=delay)
     if T <= delay:
         raise ValueError(f"delayed_echo: T must exceed delay = {delay}, got {T}")
     bits = torch.randint(0, 2, (N, T), generator=generator).float()            # (N, T)
@@ -181,7 +182,6 @@ ADDING = Task("adding", adding_problem, input_size=2, output_size=1, readout_ste
 #: The copy task with 3 symbols from 4; solved when 90 % of the symbols come back right.
 COPY = Task("copy", copy_task, input_size=6, output_size=4, readout_steps=3,
             metric_name="accuracy", chance=1 / 4, solved=0.9)
-TASKS = {task.name: task for task in (ADDING, COPY)}
 
 
 class SequenceModel(torch.nn.Module):
@@ -202,7 +202,7 @@ class SequenceModel(torch.nn.Module):
         super().__init__()
         if kind not in CELLS:
             raise ValueError(f"SequenceModel: kind must be one of {sorted(CELLS)}, got {kind!r}")
-        _check_positive("SequenceModel", input_size=input_size, hidden_size=hidden_size,
+        check_positive("SequenceModel", input_size=input_size, hidden_size=hidden_size,
                         output_size=output_size, readout_steps=readout_steps)
         if forget_bias and kind != "LSTM":
             raise ValueError(f"SequenceModel: forget_bias applies to an LSTM only, got kind {kind!r}")
@@ -242,7 +242,7 @@ def matched_hidden_sizes(task, budget):
 
     Returns a dict kind -> H, for the kinds of CELLS.
     """
-    _check_positive("matched_hidden_sizes", budget=budget)
+    check_positive("matched_hidden_sizes", budget=budget)
     sizes = {}
     for kind in CELLS:
         candidates = range(1, budget + 1)
@@ -297,6 +297,7 @@ def train(model, task, T, steps, seed, batch_size=32, lr=1e-2, clip=1.0, eval_ev
     optimizer -> learning-rate scheduler, stepped after every step. The test metric is
     measured before training and every `eval_every` steps, and after the last step; with
     `stop_when_solved`, training stops at the first measurement that solves the task.
+    The loop is gatedrnn.training.Trainer's.
 
     Inputs:
     - model: a SequenceModel (or any module (N, T, D) -> (N, R, O)), trained in place
@@ -307,34 +308,18 @@ def train(model, task, T, steps, seed, batch_size=32, lr=1e-2, clip=1.0, eval_ev
 
     Returns a History.
     """
-    _check_positive("train", T=T, steps=steps, batch_size=batch_size, eval_every=eval_every, test_size=test_size)
-    data = torch.Generator().manual_seed(seed)
+    check_positive("train", T=T, batch_size=batch_size, test_size=test_size)
     x_test, y_test = task.make(test_size, T, torch.Generator().manual_seed(seed + 10_000))
+    trainer = Trainer(steps, clip=math.inf if clip is None else clip,  # inf: the norm is recorded, not clipped
+                      evaluate=lambda m: evaluate(m, task, x_test, y_test), eval_every=eval_every,
+                      after_evaluation=(lambda log, m: task.is_solved(log.evaluations[-1])) if stop_when_solved
+                      else None)
+    data = torch.Generator().manual_seed(seed)
     optimiser = optimizer(model.parameters(), lr=lr)
-    scheduler = schedule(optimiser) if schedule is not None else None
-    history = History()
-    began = time.perf_counter()
-    history.steps.append(0)
-    history.test_metric.append(evaluate(model, task, x_test, y_test))
-    for step in range(1, steps + 1):
-        x, y = task.make(batch_size, T, data)
-        loss = task.loss(model(x), y)
-        optimiser.zero_grad()
-        loss.backward()
-        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip if clip is not None else math.inf)
-        optimiser.step()
-        history.lr.append(optimiser.param_groups[0]["lr"])
-        if scheduler is not None:
-            scheduler.step()
-        history.train_loss.append(loss.item())
-        history.grad_norm.append(norm.item())
-        if step % eval_every == 0 or step == steps:
-            history.steps.append(step)
-            history.test_metric.append(evaluate(model, task, x_test, y_test))
-            if stop_when_solved and task.is_solved(history.final):
-                break
-    history.seconds = time.perf_counter() - began
-    return history
+    log = trainer.fit(model, optimiser, (task.make(batch_size, T, data) for _ in itertools.count()),
+                      lambda m, x, y: task.loss(m(x), y), scheduler=schedule(optimiser) if schedule is not None else None)
+    return History(steps=log.eval_steps, train_loss=log.train_loss, grad_norm=log.grad_norm, lr=log.lr,
+                   test_metric=log.evaluations, seconds=log.seconds)
 
 
 #: The models the chapter compares: name -> (kind, forget_bias).
@@ -365,13 +350,36 @@ class Run:
         return 1e3 * self.history.seconds / max(self.history.steps[-1], 1)
 
 
-def compare(task, lengths, seeds, steps, budget, models=tuple(MODELS), **train_options):
+def _run(task, T, name, seed, hidden_size, steps, train_options):
+    """One run of `compare`: torch.manual_seed(seed), the model, `train` until solved; a Run."""
+    kind, forget_bias = MODELS[name]
+    torch.manual_seed(seed)
+    model = SequenceModel(kind, task.input_size, hidden_size, task.output_size, task.readout_steps,
+                          forget_bias=forget_bias)
+    history = train(model, task, T, steps, seed, stop_when_solved=True, **train_options)
+    solved_at = history.steps[-1] if task.is_solved(history.final) else None
+    return Run(task.name, T, name, seed, hidden_size, count_parameters(model), history, solved_at)
+
+
+def _one_thread():
+    """A worker process's initialiser: one thread per run, as in a serial run."""
+    torch.set_num_threads(1)
+
+
+def compare(task, lengths, seeds, steps, budget, models=tuple(MODELS), workers=1, **train_options):
     """Train every model of `models` on `task` at every length and seed, parameter-matched.
 
     Each model gets the hidden size of `matched_hidden_sizes(task, budget)` for its
     kind. For each seed, torch.manual_seed(seed) fixes the model's initialisation and
     `seed` the data, so the models of one seed see the same batches. Training stops
     when the task is solved (the step is recorded) or after `steps` steps.
+
+    The runs are independent: with workers > 1 they run in that many worker processes
+    (forked from multiprocessing's fork server, each with one torch thread), longest
+    sequences first. A run draws no random numbers but its own seeded ones, so every
+    run's numbers are the same as in a serial run with one thread; only its wall-clock
+    time differs, measured while the other workers run too. Workers help where cores
+    are idle: on a machine that other work keeps busy they only share its time.
 
     Inputs:
     - task: a Task
@@ -380,26 +388,29 @@ def compare(task, lengths, seeds, steps, budget, models=tuple(MODELS), **train_o
     - steps: the most optimisation steps of a run
     - budget: the parameter count to match
     - models: names from MODELS
-    - train_options: passed on to `train` (batch_size, lr, clip, eval_every, test_size)
+    - workers: how many runs at once, a positive integer (1: one after another, here)
+    - train_options: passed on to `train` (batch_size, lr, clip, eval_every, test_size;
+      with workers > 1 they must be picklable)
 
     Returns a list of Run, in the order length, model, seed.
     """
     unknown = [m for m in models if m not in MODELS]
     if unknown:
         raise ValueError(f"compare: models must be names from MODELS {list(MODELS)}, got {unknown}")
+    check_positive("compare", workers=workers)
     sizes = matched_hidden_sizes(task, budget)
-    runs = []
-    for T in lengths:
-        for name in models:
-            kind, forget_bias = MODELS[name]
-            for seed in seeds:
-                torch.manual_seed(seed)
-                model = SequenceModel(kind, task.input_size, sizes[kind], task.output_size, task.readout_steps,
-                                      forget_bias=forget_bias)
-                history = train(model, task, T, steps, seed, stop_when_solved=True, **train_options)
-                solved_at = history.steps[-1] if task.is_solved(history.final) else None
-                runs.append(Run(task.name, T, name, seed, sizes[kind], count_parameters(model), history, solved_at))
-    return runs
+    jobs = [(task, T, name, seed, sizes[MODELS[name][0]], steps, train_options)
+            for T in lengths for name in models for seed in seeds]
+    if workers == 1:
+        return [_run(*job) for job in jobs]
+    # Not fork: a copy of this (perhaps multi-threaded) process may hang. The fork server is a fresh
+    # single-threaded process that imports torch once; each worker is a cheap fork of it.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_one_thread) as pool:
+        longest_first = sorted(range(len(jobs)), key=lambda i: -jobs[i][1])   # balances the workers' loads
+        futures = {i: pool.submit(_run, *jobs[i]) for i in longest_first}
+        return [futures[i].result() for i in range(len(jobs))]
 
 
 def summary_table(runs, task):

@@ -6,6 +6,7 @@
 Each dimension is a letter (N, T, D, H, ...) optionally with a whole-number factor ("4H"
 for an LSTM's packed gates). The first array that uses a letter fixes its value; every
 later use must agree, or a ValueError says which argument, its shape and the expected one.
+`check_positive` does the same for sizes and counts given as integers (N, T, steps, ...).
 """
 
 import re
@@ -45,3 +46,10 @@ def check_shapes(function_name, arrays, layout):
 def _size(dimension, sizes):
     factor, letter = _DIMENSION.match(dimension).groups()
     return int(factor or 1) * sizes[letter] if letter in sizes else dimension
+
+
+def check_positive(function_name, **values):
+    """Raise a ValueError naming the function and the argument unless every value is an int >= 1 (not a bool)."""
+    for name, value in values.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{function_name}: {name} must be a positive integer, got {value!r}")

@@ -7,7 +7,8 @@
   `labelled_windows` and `tiled_windows` draw windows with a class label for a classifier;
 - models: `CharGRU` (embedding -> GRU -> linear, one prediction per step) and `GRUClassifier`
   (embedding -> GRU -> linear on the last state);
-- training: `fit`, a loop with optional gradient clipping and early stopping on a validation loss;
+- training: `fit`, gatedrnn.training's loop with AdamW, gradient clipping and early stopping on a
+  validation loss;
 - evaluation: `stream_loss` (cross-entropy in nats per character on a whole split), `perplexity`,
   `unigram_loss` (the baseline that ignores context), `accuracy`, and the bag-of-characters
   classifier `UnigramClassifier`;
@@ -17,13 +18,15 @@ Notation follows the book's notation page: N batch, T time steps, H hidden units
 vocabulary size, C the number of classes; batch-major tensors. Character ids are int64 tensors.
 """
 
-import copy
+import itertools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+
+from .training import Trainer
 
 TEXTS = Path(__file__).parent / "data" / "texts"
 
@@ -289,42 +292,15 @@ def fit(model, next_batch, loss_fn, evaluate, steps, lr=3e-3, weight_decay=0.0, 
     - clip: the largest gradient norm (torch.nn.utils.clip_grad_norm_), or None
 
     Returns a History. The model is trained in place; with patience set, it ends with the weights
-    that had the lowest validation loss.
+    that had the lowest validation loss. The loop is gatedrnn.training.Trainer's.
     """
-    if steps < 1 or eval_every < 1:
-        raise ValueError(f"fit: steps and eval_every must be at least 1, got {steps} and {eval_every}")
-    if patience is not None and patience < 1:
-        raise ValueError(f"fit: patience must be None or at least 1, got {patience}")
+    trainer = Trainer(steps, clip=clip, evaluate=evaluate, eval_every=eval_every, monitor=lambda losses: losses[1],
+                      patience=patience, restore_best=patience is not None)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    history, best_state, waited = History(), None, 0
-    for step in range(steps + 1):
-        if step % eval_every == 0 or step == steps:
-            train_loss, val_loss = evaluate(model)
-            improved = not history.val or val_loss < history.best_val
-            history.steps.append(step)
-            history.train.append(train_loss)
-            history.val.append(val_loss)
-            if improved:
-                history.best_step, waited = step, 0
-                best_state = copy.deepcopy(model.state_dict()) if patience is not None else None
-            else:
-                waited += 1
-            if patience is not None and waited >= patience:
-                history.stopped_early = True
-                break
-        if step == steps:
-            break
-        model.train()
-        x, target = next_batch()
-        loss = loss_fn(model, x, target)
-        optimizer.zero_grad()
-        loss.backward()
-        if clip is not None:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-        optimizer.step()
-    if best_state is not None:
-        model.load_state_dict(best_state)
-    return history
+    log = trainer.fit(model, optimizer, (next_batch() for _ in itertools.count()), loss_fn)
+    return History(steps=log.eval_steps, train=[train for train, _ in log.evaluations],
+                   val=[val for _, val in log.evaluations], best_step=log.best_step,
+                   stopped_early=log.stopped == "patience")
 
 
 @torch.no_grad()

@@ -201,13 +201,15 @@ def compare_gru(check, model, reference, N, T, dtype=torch.float64, device="cpu"
     """Check a learner's GRU against a float64 CPU torch.nn.GRU that holds the same weights.
 
     Draws x in the reference's layout ((N, T, D) if batch_first else (T, N, D)), h0
-    (num_layers, N, H) and upstream gradients of output and h_n; compares output, h_n and the
-    gradients of x, h0 and every parameter. Both modules must be in the same mode (eval/train).
+    (num_layers * K, N, H), K = 2 if the reference is bidirectional else 1, and upstream
+    gradients of output (..., K * H) and h_n; compares output, h_n and the gradients of x, h0
+    and every parameter. Both modules must be in the same mode (eval/train).
     """
     tol = tol or (TOL_FLOAT64 if dtype == torch.float64 else TOL_FLOAT32)
-    D, H, L = reference.input_size, reference.hidden_size, reference.num_layers
+    D, H, K = reference.input_size, reference.hidden_size, 2 if reference.bidirectional else 1
+    L = reference.num_layers * K
     x_shape = (N, T, D) if reference.batch_first else (T, N, D)
-    out_shape = (N, T, H) if reference.batch_first else (T, N, H)
+    out_shape = (N, T, K * H) if reference.batch_first else (T, N, K * H)
     x64, h64 = _draw(x_shape, dtype), _draw((L, N, H), dtype)
     up_out64, up_h64 = _draw(out_shape, dtype), _draw((L, N, H), dtype)
     x, h0 = _on(x64, dtype, device), _on(h64, dtype, device)

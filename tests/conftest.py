@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository's paths, the solution notebooks' functions, subprocess helpers."""
+"""Shared by the tests: tolerances, shapes and random draws, the `sandbox` marker, the solution
+notebooks' functions, subprocess helpers and the grading round trip."""
 
 import copy
 import os
@@ -10,6 +11,88 @@ import nbformat
 import pytest
 
 from autograder.assignments import REPO, nbgrader_meta, source_notebook
+from gatedrnn.gradcheck import rel_error
+from gatedrnn.testing import random_arrays
+
+# -- tolerances, shapes and random draws of the numerical tests ----------------------------------
+
+#: Two float64 computations of the same function (the course's code against torch.nn, a port, a
+#: reordering): both are exact up to rounding, ~1e-16 per operation, and the summation order.
+TOL_ROUNDING = 1e-12
+#: (Analytic gradients against centered differences: gatedrnn.gradcheck.TOL_GRADCHECK, the course's one rule.)
+#: float32 inputs or modules against the float64 reference: float32 keeps ~7 digits, and a few
+#: time steps of accumulation lose about one more.
+TOL_FLOAT32 = 1e-5
+#: Two different functions (another variant, gate order or sign) on inputs of scale 0.5 differ by
+#: far more than this: the checks that a wrong computation is told apart.
+DIFFERENT = 1e-3
+#: (N, T, D, H) of the solution tests: sizes of 1 included, no two sizes alike in the larger ones.
+SHAPES = [(1, 1, 1, 1), (2, 3, 4, 5), (4, 6, 3, 2), (3, 1, 7, 4)]
+
+
+def draw(rng, *shapes, scale=0.5):
+    """float64 arrays of standard-normal draws times `scale`, one per shape, drawn in order from rng.
+
+    The scale 0.5 keeps tanh and sigmoid away from saturation, where a gradient check would pass
+    for wrong code; it is gatedrnn.testing.random_arrays, which the exercise notebooks use.
+    """
+    return random_arrays(rng, shapes, scale=scale)
+
+
+def assert_close(names, found, expected, tol, same_shapes=False):
+    """Each array of `found` within relative error `tol` (gatedrnn.gradcheck.rel_error) of its
+    expected value; a failure names the array.
+
+    names: the arrays' names, in the order of `found`; expected: a dict by name, or a sequence in
+    the same order; same_shapes: also assert that each array has the expected shape.
+    """
+    for k, (name, value) in enumerate(zip(names, found)):
+        reference = expected[name] if isinstance(expected, dict) else expected[k]
+        if same_shapes:
+            assert value.shape == reference.shape, name
+        assert rel_error(value, reference) < tol, name
+
+
+@pytest.fixture
+def one_thread():
+    """torch on one thread during the test: tiny models run as fast, and a busy machine's other cores
+    are spared; the thread count is restored after."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+# -- the sandbox marker -------------------------------------------------------------------------
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `sandbox` (they grade through bubblewrap) are skipped, with the reason, where no
+    sandbox can be made; the check runs once, and only when such a test is collected."""
+    marked = [item for item in items if item.get_closest_marker("sandbox")]
+    if not marked:
+        return
+    from autograder.sandbox import sandbox_problem
+
+    problem = sandbox_problem()
+    if problem:
+        for item in marked:
+            item.add_marker(pytest.mark.skip(reason=f"no sandbox here: {problem}"))
+
+
+# -- the solution notebooks, subprocesses and grading ----------------------------------------------
+
+
+#: The built book (`make book`) and the instructor edition (`make instructor-book`).
+HTML = REPO / "_build" / "html"
+INSTRUCTOR_HTML = REPO / "_build" / "instructor" / "html"
+
+
+def require_built(html=HTML, what="the book", command="make book"):
+    """Fail the test, saying what to run, unless `html` holds a built book (its index.html)."""
+    if not (html / "index.html").is_file():
+        pytest.fail(f"{what} is not built: run `{command}` (make test does it first)")
 
 
 def toc_files():
@@ -58,6 +141,16 @@ def rnn_solution():
 @pytest.fixture(scope="session")
 def lstm_solution():
     return solution_functions("lstm")
+
+
+@pytest.fixture(scope="session")
+def gru_solution():
+    return solution_functions("gru")
+
+
+@pytest.fixture(scope="session")
+def gru_torch_solution():
+    return solution_functions("gru_torch")
 
 
 def edit_solution(assignment, function, old, new, notebook=None):

@@ -14,16 +14,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from autograder.assignments import REPO, assignment_names, hidden_test_lines, solution_lines, source_notebook
-from conftest import toc_files
+from conftest import HTML, require_built, toc_files
 
 pytestmark = pytest.mark.book
-HTML = REPO / "_build" / "html"
 
 
 @pytest.fixture(scope="module")
 def pages():
-    if not (HTML / "index.html").is_file():
-        pytest.fail("the book is not built: run `make book` (make test does it first)")
+    require_built()
     return {path: path.read_text(errors="replace") for path in HTML.rglob("*.html")}
 
 

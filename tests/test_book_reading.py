@@ -19,11 +19,9 @@ from bs4 import BeautifulSoup
 
 from autograder.assignments import REPO, assignment_names, released_notebook, solution_lines, source_notebook
 from autograder.instructor_book import BANNER
-from conftest import toc_files
+from conftest import HTML, INSTRUCTOR_HTML, require_built, toc_files
 
 pytestmark = pytest.mark.book
-HTML = REPO / "_build" / "html"
-INSTRUCTOR_HTML = REPO / "_build" / "instructor" / "html"
 
 
 def soup(path):
@@ -32,8 +30,7 @@ def soup(path):
 
 @pytest.fixture(scope="module")
 def pages():
-    if not (HTML / "index.html").is_file():
-        pytest.fail("the book is not built: run `make book` (make test does it first)")
+    require_built()
     return {page: soup(HTML / f"{page}.html") for page in toc_files()}
 
 
@@ -135,8 +132,7 @@ def test_launch_buttons_link_every_notebook_page(pages):
 
 @pytest.fixture(scope="module")
 def instructor_pages():
-    if not (INSTRUCTOR_HTML / "index.html").is_file():
-        pytest.fail("the instructor edition is not built: run `make instructor-book` (make test does it first)")
+    require_built(INSTRUCTOR_HTML, "the instructor edition", "make instructor-book")
     return {p: p.read_text(errors="replace") for p in INSTRUCTOR_HTML.rglob("*.html")
             if "_static" not in p.relative_to(INSTRUCTOR_HTML).parts}
 

@@ -23,10 +23,9 @@ import pytest
 
 from autograder.assignments import REPO
 from chromium import Chromium
-from conftest import toc_files
+from conftest import HTML, require_built, toc_files
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
-HTML = REPO / "_build" / "html"
 SCREENSHOTS = REPO / "_build" / "screenshots"
 # Pages Sphinx makes besides those of _toc.yml (index.html redirects to the root page).
 GENERATED_PAGES = ["index", "search", "genindex"]
@@ -50,8 +49,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server():
     """Serve _build/html on 127.0.0.1; yields the base URL, ending in '/'."""
-    if not (HTML / "index.html").is_file():
-        pytest.fail("the book is not built: run `make book` (make test does it first)")
+    require_built()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(HTML)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

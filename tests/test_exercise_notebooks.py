@@ -1,12 +1,14 @@
-"""Every exercise source notebook follows the course's nbgrader conventions and SPEC.md.
+"""Every exercise source notebook follows the course's nbgrader conventions and the exercise contract (names, signatures, shapes).
 
 - each learner function has its own solution cell that starts with its `def` line, its
-  grade_id is the function's name, and its signature is exactly SPEC.md's; a learner class
+  grade_id is the function's name, and its signature is exactly the contract's (the unit's SIGNATURES); a learner class
   (gru_torch) likewise starts its cell with its `class` line, and its `__init__` and `forward`
-  have exactly SPEC.md's arguments and defaults;
+  have exactly the contract's arguments and defaults;
 - each function has one locked, autograded test cell "test_<name>" with visible tests
-  and a hidden-tests block; backward passes are worth more than forward passes;
-- an ungraded extension (EXTENSIONS) has a solution cell but no grade cell and no points;
+  and a hidden-tests block; the unit's point expectations hold (backward passes are worth
+  more than forward passes);
+- an ungraded extension has a solution cell but no grade cell and no points;
+- every assignment declares its unit (solutions/<a>/unit.py: signatures, kind, check);
 - the notebook has no outputs and runs on the python3 kernel.
 """
 
@@ -16,54 +18,51 @@ import nbformat
 import pytest
 
 from autograder.assignments import assignment_names, graded_functions, nbgrader_meta, source_notebook
+from autograder.units import UnitError, load_unit
 
-# SPEC.md's signatures, per assignment.
-SPEC_SIGNATURES = {
-    "rnn": {
-        "rnn_step_forward": ["x", "h_prev", "Wx", "Wh", "b"],
-        "rnn_step_backward": ["dh_next", "cache"],
-        "rnn_forward": ["x", "h0", "Wx", "Wh", "b"],
-        "rnn_backward": ["dh", "cache"],
-    },
-    "lstm": {
-        "lstm_step_forward": ["x", "h_prev", "c_prev", "Wx", "Wh", "b"],
-        "lstm_step_backward": ["dh_next", "dc_next", "cache"],
-        "lstm_forward": ["x", "h0", "c0", "Wx", "Wh", "b"],
-        "lstm_backward": ["dh", "cache"],
-    },
-    "gru": {
-        "gru_step_forward": ["x", "h_prev", "Wx", "Wh", "bx", "bh"],
-        "gru_step_backward": ["dh_next", "cache"],
-        "gru_forward": ["x", "h0", "Wx", "Wh", "bx", "bh"],
-        "gru_backward": ["dh", "cache"],
-    },
-    "forecast": {
-        "make_windows": ["series", "T"],
-        "standardize": ["train", "rest"],
-        "seasonal_naive": ["history", "horizon", "season"],
-        "train_forecaster": ["series", "seed"],
-        "forecast": ["model", "history"],
-    },
-    # Classes: method -> its arguments as written, defaults included.
-    "gru_torch": {
-        "GRUCell": {"__init__": "self, input_size, hidden_size, bias=True", "forward": "self, x, h=None"},
-        "GRU": {"__init__": "self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0",
-                "forward": "self, x, h0=None"},
-    },
-}
-
-# Ungraded extensions: solution cells (stripped in the release like the others) with no test
-# cell and no points; their check cells print a result instead of failing.
-EXTENSIONS = {
-    "gru": {"gru_step_forward_reset_before": ["x", "h_prev", "Wx", "Wh", "bx", "bh"]},
-}
+UNITS = {name: load_unit(name) for name in assignment_names()}  # solutions/<a>/unit.py, the contract's signatures
 
 
-def test_every_assignment_has_a_spec_entry():
-    assert assignment_names() == sorted(SPEC_SIGNATURES)
+def test_every_assignment_declares_its_unit_and_check():
+    """Every assignment has a unit.py with a check outside the kernel that covers each graded function."""
+    assert assignment_names() and sorted(UNITS) == assignment_names()
+    for name, unit in UNITS.items():
+        assert callable(unit.check.verify), name
+        assert set(unit.check.functions) == set(unit.points) == {*unit.signatures, *unit.parts}, name
+        assert unit.check.where and unit.check.rule, name
 
 
-@pytest.fixture(params=sorted(SPEC_SIGNATURES))
+@pytest.mark.parametrize("name", sorted(UNITS))
+def test_kind_matches_the_solution_cells(name):
+    """What the feedback calls the graded parts (unit.KIND) is what the solution cells define."""
+    notebook = nbformat.read(str(source_notebook(name)), as_version=4)
+    graded = {f.name for f in graded_functions(notebook)} - set(UNITS[name].parts)
+    nodes = [node for cell in notebook.cells if nbgrader_meta(cell).get("solution")
+             for node in ast.parse(cell.source).body if getattr(node, "name", None) in graded]
+    expected = ast.ClassDef if UNITS[name].kind == "class" else ast.FunctionDef
+    assert nodes and all(isinstance(node, expected) for node in nodes)
+
+
+def test_a_missing_unit_declaration_is_a_clear_error(tmp_path, monkeypatch):
+    import autograder.assignments
+    import autograder.units
+
+    (tmp_path / "toy").mkdir()
+    nbformat.write(nbformat.v4.new_notebook(), str(tmp_path / "toy" / "toy.ipynb"))
+    monkeypatch.setattr(autograder.assignments, "SOLUTIONS", tmp_path)
+    monkeypatch.setattr(autograder.units, "SOLUTIONS", tmp_path)
+    load_unit.cache_clear()
+    try:
+        with pytest.raises(UnitError, match="unit.py is missing"):
+            load_unit("toy")
+        (tmp_path / "toy" / "unit.py").write_text('KIND = "function"\nSIGNATURES = {"f": ["x"]}\n')
+        with pytest.raises(UnitError, match="does not declare CHECK"):
+            load_unit("toy")
+    finally:
+        load_unit.cache_clear()
+
+
+@pytest.fixture(params=sorted(UNITS))
 def assignment(request):
     return request.param, nbformat.read(str(source_notebook(request.param)), as_version=4)
 
@@ -88,13 +87,27 @@ def test_solution_cells_define_one_spec_function_each(assignment):
                                           if isinstance(node, ast.FunctionDef)}
         else:
             found[definitions[0].name] = [arg.arg for arg in definitions[0].args.args]
-    assert found == {**SPEC_SIGNATURES[name], **EXTENSIONS.get(name, {})}
+    assert found == {**UNITS[name].signatures, **UNITS[name].extensions}
 
 
-def test_extensions_carry_no_points(assignment):
-    name, notebook = assignment
-    graded = {f.name for f in graded_functions(notebook)}
-    assert not graded & set(EXTENSIONS.get(name, {}))
+EXTENSIONS = [(name, extension) for name, unit in UNITS.items() for extension in unit.extensions]
+
+
+def test_the_course_has_an_extension():
+    assert EXTENSIONS  # else the test below would check nothing
+
+
+@pytest.mark.parametrize("name,extension", EXTENSIONS)
+def test_extensions_carry_no_points(name, extension):
+    """An extension has its solution cell, and no test cell, points or grade."""
+    notebook = nbformat.read(str(source_notebook(name)), as_version=4)
+    assert extension not in {f.name for f in graded_functions(notebook)}
+    cells = [nbgrader_meta(cell) for cell in notebook.cells if nbgrader_meta(cell).get("grade_id") == extension]
+    assert len(cells) == 1 and cells[0]["solution"] and not cells[0].get("grade") and not cells[0].get("points")
+
+
+def test_no_grade_cell_has_zero_points(assignment):
+    _, notebook = assignment
     for cell in notebook.cells:
         assert not (nbgrader_meta(cell).get("grade") and not nbgrader_meta(cell).get("points")), \
             "a grade cell with 0 points"
@@ -103,7 +116,9 @@ def test_extensions_carry_no_points(assignment):
 def test_each_function_has_one_locked_graded_test_cell_with_hidden_tests(assignment):
     name, notebook = assignment
     tests = {nbgrader_meta(c)["grade_id"]: c for c in notebook.cells if nbgrader_meta(c).get("grade")}
-    assert sorted(tests) == sorted(f"test_{f}" for f in SPEC_SIGNATURES[name])
+    parts = UNITS[name].parts  # graded parts of a class with a test cell but no solution cell of their own
+    assert set(parts.values()) <= set(UNITS[name].signatures)
+    assert sorted(tests) == sorted(f"test_{f}" for f in [*UNITS[name].signatures, *parts])
     for grade_id, cell in tests.items():
         meta = nbgrader_meta(cell)
         assert meta["locked"] and meta["points"] > 0 and not meta["solution"], grade_id
@@ -112,12 +127,17 @@ def test_each_function_has_one_locked_graded_test_cell_with_hidden_tests(assignm
         assert "check." in visible, f"{grade_id} has no visible test"
 
 
-def test_backward_passes_are_worth_more_than_forward_passes(assignment):
-    _, notebook = assignment
+def test_declared_point_expectations_hold(assignment):
+    """Each unit declares which parts are worth more (WORTH_MORE), and the notebook's points agree;
+    a forward pass with a backward pass is among them: backward passes are worth more."""
+    name, notebook = assignment
     points = {f.name: f.points for f in graded_functions(notebook)}
-    for function, value in points.items():
-        if function.endswith("_forward"):
-            assert points[function.replace("_forward", "_backward")] > value
+    declared = UNITS[name].worth_more
+    assert declared, f"{name} declares no point expectation (WORTH_MORE)"
+    for more, fewer in declared:
+        assert points[more] > points[fewer], (more, fewer)
+    for check in [pair for pair in getattr(UNITS[name].check, "pairs", [])]:
+        assert (check.backward, check.forward) in declared
 
 
 def test_source_notebook_is_clean(assignment):

@@ -1,15 +1,15 @@
 """gatedrnn.forecasting: the CO2 data, splits, windows, scaling, baselines, metrics, scoring, forecasters.
 
 Exact comparisons (==) where the computation is a copy or a reshuffle of the data; float
-comparisons at 1e-12 where it is arithmetic on values of order 1 to 400 (float64 rounding).
+comparisons at TOL_ROUNDING (tests/conftest.py) where it is arithmetic on values of order 1 to 400.
 """
 
 import numpy as np
 import pytest
-import torch
 
 from autograder.assignments import released_notebook
 from autograder.verify import heldout_series
+from conftest import TOL_ROUNDING
 from gatedrnn import forecasting
 from gatedrnn.forecasting import (DifferenceForecaster, forecast_points, last_value, load_co2, mae, make_windows, mase,
                                   rmse, rolling_forecasts, seasonal_naive, split_by_time, standardize)
@@ -26,7 +26,7 @@ def test_load_co2_is_the_public_part_of_the_noaa_record():
 
 
 def test_the_held_out_months_are_only_in_the_source_notebook():
-    heldout = heldout_series()
+    heldout = heldout_series("forecast")
     assert heldout.shape == (48,) and heldout[0] == 413.59 and heldout[-1] == 421.86
     text = forecasting.DATA_FILE.read_text()
     released = released_notebook("forecast").read_text()
@@ -55,8 +55,8 @@ def test_make_windows():
 def test_standardize_uses_the_training_part_only():
     train_z, rest_z, mean, std = standardize(np.array([1.0, 2.0, 3.0, 4.0]), np.array([10.0]))
     assert (mean, std) == (2.5, np.sqrt(1.25))
-    assert np.allclose(train_z, (np.arange(1, 5) - 2.5) / np.sqrt(1.25), rtol=1e-12, atol=0)
-    assert rest_z[0] == pytest.approx(7.5 / np.sqrt(1.25), rel=1e-12)
+    assert np.allclose(train_z, (np.arange(1, 5) - 2.5) / np.sqrt(1.25), rtol=TOL_ROUNDING, atol=0)
+    assert rest_z[0] == pytest.approx(7.5 / np.sqrt(1.25), rel=TOL_ROUNDING)
     with pytest.raises(ValueError, match="train is constant"):
         standardize(np.ones(3), np.ones(2))
 
@@ -84,10 +84,10 @@ def test_rolling_forecasts_never_show_the_month_being_forecast():
 
 def test_metrics():
     y, f = np.array([1.0, 2.0, 4.0]), np.array([2.0, 2.0, 1.0])
-    assert mae(y, f) == pytest.approx(4 / 3, rel=1e-12)
-    assert rmse(y, f) == pytest.approx(np.sqrt(10 / 3), rel=1e-12)
+    assert mae(y, f) == pytest.approx(4 / 3, rel=TOL_ROUNDING)
+    assert rmse(y, f) == pytest.approx(np.sqrt(10 / 3), rel=TOL_ROUNDING)
     train = np.arange(24.0)  # seasonal naive is off by exactly 12 everywhere in training
-    assert mase(y, f, train) == pytest.approx(4 / 3 / 12, rel=1e-12)
+    assert mase(y, f, train) == pytest.approx(4 / 3 / 12, rel=TOL_ROUNDING)
 
 
 @pytest.mark.parametrize("model_mae, points, words", [
@@ -100,8 +100,7 @@ def test_forecast_points(model_mae, points, words):
     assert earned == points and words in why
 
 
-def test_difference_forecaster_is_deterministic_and_beats_seasonal_naive():
-    torch.set_num_threads(1)
+def test_difference_forecaster_is_deterministic_and_beats_seasonal_naive(one_thread):
     _, ppm = load_co2()
     train, validation = split_by_time(ppm[-300:], 24)
     runs = [rolling_forecasts(DifferenceForecaster(epochs=5, seed=3).fit(train).predict_next, train, validation)

@@ -6,10 +6,9 @@ every test inside their notebook and must still lose exactly the points of what 
 
 import pytest
 
-from autograder.sandbox import sandbox_problem
 from conftest import edit_solution, feedback_text, grade_submissions
 
-pytestmark = pytest.mark.skipif(bool(sandbox_problem()), reason=f"no sandbox here: {sandbox_problem()}")
+pytestmark = pytest.mark.sandbox
 
 ZERO_BACKWARD = ("    dh0, dWx, dWh, db = dh_from_later, dWx_sum, dWh_sum, db_sum\n",
                  "    dh0, dWx, dWh, db = dh_from_later, dWx_sum, dWh_sum, db_sum\n"

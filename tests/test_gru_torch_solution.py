@@ -1,24 +1,17 @@
 """The gru_torch solution's GRUCell and GRU against torch.nn.GRUCell / torch.nn.GRU, and its guards.
 
-Tolerances: float64 against torch.nn in float64, both exact up to rounding and summation order:
-1e-12. float32 modules against the float64 reference: 1e-5 (float32 keeps ~7 digits, a few
-steps lose about one more).
+The GRU is checked with and without bidirectional=True (parameter names and order, output (.., 2H),
+h_n's interleaved directions). Tolerances (tests/conftest.py): TOL_ROUNDING for float64 against
+torch.nn in float64, TOL_FLOAT32 for float32 modules against the float64 reference.
 """
 
 import pytest
 import torch
 
-from conftest import solution_functions
+from conftest import TOL_FLOAT32, TOL_ROUNDING
 from gatedrnn.gradcheck import rel_error
 from gatedrnn.builtin_gru import BuiltinGRUWatch
 from gatedrnn.torch_testing import builtin_gru_forbidden, builtin_gru_references
-
-TOL64, TOL32 = 1e-12, 1e-5
-
-
-@pytest.fixture(scope="module")
-def solution():
-    return solution_functions("gru_torch")
 
 
 def err(a, b):
@@ -26,9 +19,9 @@ def err(a, b):
 
 
 @pytest.mark.parametrize("N,D,H,bias", [(1, 1, 1, True), (3, 5, 4, True), (2, 3, 6, False)])
-def test_cell_matches_torch_both_ways(solution, N, D, H, bias):
+def test_cell_matches_torch_both_ways(gru_torch_solution, N, D, H, bias):
     torch.manual_seed(N + D + H)
-    mine = solution["GRUCell"](D, H, bias=bias).double()
+    mine = gru_torch_solution["GRUCell"](D, H, bias=bias).double()
     reference = torch.nn.GRUCell(D, H, bias=bias).double()
     assert {k: v.shape for k, v in mine.state_dict().items()} == {k: v.shape for k, v in reference.state_dict().items()}
     mine.load_state_dict(reference.state_dict())
@@ -38,39 +31,42 @@ def test_cell_matches_torch_both_ways(solution, N, D, H, bias):
         found_none = mine(x)
     assert not calls
     expected = reference(x, h)
-    assert err(found, expected) < TOL64 and err(found_none, reference(x)) < TOL64
+    assert err(found, expected) < TOL_ROUNDING and err(found_none, reference(x)) < TOL_ROUNDING
     up = torch.randn(N, H, dtype=torch.float64)
     grads = torch.autograd.grad((found * up).sum(), [x, *mine.parameters()])
     wanted = torch.autograd.grad((expected * up).sum(), [x, *reference.parameters()])
     for g, w in zip(grads, wanted):
-        assert err(g, w) < TOL64
+        assert err(g, w) < TOL_ROUNDING
     reference.load_state_dict(mine.state_dict())  # and back
 
 
 @pytest.mark.parametrize("options", [{}, {"num_layers": 2, "batch_first": True}, {"num_layers": 3, "dropout": 0.4},
-                                     {"bias": False}])
-def test_gru_matches_torch(solution, options):
+                                     {"bias": False}, {"bidirectional": True},
+                                     {"num_layers": 2, "batch_first": True, "bidirectional": True, "dropout": 0.3},
+                                     {"num_layers": 3, "bias": False, "bidirectional": True}])
+def test_gru_matches_torch(gru_torch_solution, options):
     torch.manual_seed(len(options))
     N, T, D, H = 3, 4, 5, 6
-    mine = solution["GRU"](D, H, **options).double().eval()
+    mine = gru_torch_solution["GRU"](D, H, **options).double().eval()
     reference = torch.nn.GRU(D, H, **options).double().eval()
     assert list(mine.state_dict()) == list(reference.state_dict())
     reference.load_state_dict(mine.state_dict())
     x = torch.randn((N, T, D) if options.get("batch_first") else (T, N, D), dtype=torch.float64, requires_grad=True)
-    h0 = torch.randn(reference.num_layers, N, H, dtype=torch.float64, requires_grad=True)
+    rows = reference.num_layers * (2 if options.get("bidirectional") else 1)
+    h0 = torch.randn(rows, N, H, dtype=torch.float64, requires_grad=True)
     with builtin_gru_forbidden(calls := []):
         out, h_n = mine(x, h0)
     assert not calls
     ref_out, ref_h = reference(x, h0)
-    assert err(out, ref_out) < TOL64 and err(h_n, ref_h) < TOL64
+    assert err(out, ref_out) < TOL_ROUNDING and err(h_n, ref_h) < TOL_ROUNDING
     grads = torch.autograd.grad(out.sum() + (h_n ** 2).sum(), [x, h0, *mine.parameters()])
     wanted = torch.autograd.grad(ref_out.sum() + (ref_h ** 2).sum(), [x, h0, *reference.parameters()])
     for g, w in zip(grads, wanted):
-        assert err(g, w) < TOL64
+        assert err(g, w) < TOL_ROUNDING
     out32, h32 = mine.float()(x.detach().float())  # h0=None: zeros in x's dtype
     ref_out0, ref_h0 = reference(x)
     assert out32.dtype == h32.dtype == torch.float32
-    assert err(out32, ref_out0) < TOL32 and err(h32, ref_h0) < TOL32
+    assert err(out32, ref_out0) < TOL_FLOAT32 and err(h32, ref_h0) < TOL_FLOAT32
 
 
 def test_guard_refuses_builtins_and_restores_them():
@@ -84,7 +80,7 @@ def test_guard_refuses_builtins_and_restores_them():
     assert gru(x)[0].shape == (4, 1, 3)  # restored
 
 
-def test_watch_sees_the_kernels_however_reached_and_lets_the_rest_run(solution):
+def test_watch_sees_the_kernels_however_reached_and_lets_the_rest_run(gru_torch_solution):
     cell, x, h = torch.nn.GRUCell(2, 3), torch.randn(4, 2), torch.zeros(4, 3)
     arguments = (x, h, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
     calls = []
@@ -94,7 +90,7 @@ def test_watch_sees_the_kernels_however_reached_and_lets_the_rest_run(solution):
                 kernel(*arguments)
         with pytest.raises(Exception, match="the torch kernel gru was called"):
             torch.nn.GRU(2, 3)(x[:, None])
-        found = solution["GRUCell"](2, 3)(x, h)  # the learner's own tensor operations are left alone
+        found = gru_torch_solution["GRUCell"](2, 3)(x, h)  # the learner's own tensor operations are left alone
     assert calls == ["the torch kernel gru_cell"] * 3 + ["the torch kernel gru"]
     assert found.shape == (4, 3) and cell(x, h).shape == (4, 3)  # and after the block, torch's own again
 
@@ -110,7 +106,7 @@ class Importing(torch.nn.Module):
         return Cell(2, 3)(x)
 
 
-def test_source_scan_finds_builtin_references(solution):
+def test_source_scan_finds_builtin_references(gru_torch_solution):
     assert builtin_gru_references(Delegating) == ["uses torch.nn.GRU (in forward)"]
     assert builtin_gru_references(Importing) == ["imports GRUCell from torch.nn (in forward)"]
 

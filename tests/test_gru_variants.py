@@ -1,27 +1,23 @@
 """The GRU variants, the gate-block converter and the GRU references.
 
-Tolerance 1e-12 wherever two float64 computations of the same function are compared:
-both are exact up to rounding (~1e-16 per operation), and a wrong variant, order or sign
-gives errors of order 0.01 to 1 (asserted where it matters, so the checks can fail).
+Tolerance TOL_ROUNDING (tests/conftest.py) wherever two float64 computations of the same function
+are compared; a wrong variant, order or sign gives errors of order 0.01 to 1, far above DIFFERENT
+(asserted where it matters, so the checks can fail).
 """
 
 import numpy as np
 import pytest
 
+from conftest import DIFFERENT, TOL_FLOAT32, TOL_ROUNDING, draw
 from gatedrnn.gates import reorder_gates
 from gatedrnn.gradcheck import rel_error
 from gatedrnn.gru_variants import (MISCONCEPTIONS, course_to_onnx, gru_variant_forward, gru_variant_step,
                                    reversed_update_weights, sigmoid, wrong_variant_values)
 from gatedrnn.reference import gru_reference, gru_reset_before_reference, gru_step_reference
 
-TOL = 1e-12
-DIFFERENT = 1e-3  # two different GRUs on inputs of scale 0.5 differ far more than this
-
-
 def gru_inputs(seed, N=3, T=4, D=5, H=6, scale=0.5):
-    rng = np.random.default_rng(seed)
-    shapes = [(N, T, D), (N, H), (D, 3 * H), (H, 3 * H), (3 * H,), (3 * H,)]
-    return [scale * rng.standard_normal(s) for s in shapes]
+    return draw(np.random.default_rng(seed), (N, T, D), (N, H), (D, 3 * H), (H, 3 * H), (3 * H,), (3 * H,),
+                scale=scale)
 
 
 # -- reorder_gates ------------------------------------------------------------------
@@ -54,7 +50,7 @@ def test_reorder_errors_say_what_is_wrong():
 
 def test_sigmoid_is_the_logistic_function_and_does_not_overflow():
     u = np.linspace(-30, 30, 61)
-    assert rel_error(sigmoid(u), 1 / (1 + np.exp(-u))) < TOL
+    assert rel_error(sigmoid(u), 1 / (1 + np.exp(-u))) < TOL_ROUNDING
     with np.errstate(over="raise"):
         assert sigmoid(np.array([-1000.0]))[0] == 0.0 and sigmoid(np.array([1000.0]))[0] == 1.0
 
@@ -62,21 +58,21 @@ def test_sigmoid_is_the_logistic_function_and_does_not_overflow():
 def test_course_variant_is_torch_nn_gru():
     x, h0, *weights = gru_inputs(1)
     expected, _ = gru_reference(x, h0, *weights)
-    assert rel_error(gru_variant_forward(x, h0, *weights), expected) < TOL
-    assert rel_error(gru_variant_step(x[:, 0], h0, *weights), expected[:, 0]) < TOL
+    assert rel_error(gru_variant_forward(x, h0, *weights), expected) < TOL_ROUNDING
+    assert rel_error(gru_variant_step(x[:, 0], h0, *weights), expected[:, 0]) < TOL_ROUNDING
 
 
 def test_course_variant_in_float32_stays_float32():
     x, h0, *weights = gru_inputs(2)
     h = gru_variant_forward(*[a.astype(np.float32) for a in (x, h0, *weights)])
     assert h.dtype == np.float32
-    assert rel_error(h, gru_reference(x, h0, *weights)[0]) < 1e-5  # float32 rounding over T steps
+    assert rel_error(h, gru_reference(x, h0, *weights)[0]) < TOL_FLOAT32  # float32 rounding over T steps
 
 
 def test_reset_before_matches_the_onnx_layout_reference_after_conversion():
     x, h0, *weights = gru_inputs(3)
     expected = gru_reset_before_reference(x, h0, *course_to_onnx(*weights))
-    assert rel_error(gru_variant_forward(x, h0, *weights, reset="before"), expected) < TOL
+    assert rel_error(gru_variant_forward(x, h0, *weights, reset="before"), expected) < TOL_ROUNDING
     # Without the conversion (course layout fed as if it were ONNX's) the result is wrong.
     Wx, Wh, bx, bh = weights
     assert rel_error(gru_reset_before_reference(x, h0, Wx.T, Wh.T, bx, bh), expected) > DIFFERENT
@@ -91,7 +87,7 @@ def test_reset_before_and_after_agree_only_when_the_reset_gate_is_open():
     bx[:H], bh[:H] = 40.0, 0.0      # sigmoid(40) rounds to exactly 1.0 in float64
     after, _ = gru_reference(x, h0, Wx, Wh, bx, bh)
     before = gru_reset_before_reference(x, h0, *course_to_onnx(Wx, Wh, bx, bh))
-    assert rel_error(after, before) < TOL
+    assert rel_error(after, before) < TOL_ROUNDING
     bx[:H] = 0.0                    # r = 1/2: now they differ
     after, _ = gru_reference(x, h0, Wx, Wh, bx, bh)
     before = gru_reset_before_reference(x, h0, *course_to_onnx(Wx, Wh, bx, bh))
@@ -102,7 +98,7 @@ def test_reversed_update_is_the_same_function_after_converting_weights():
     x, h0, *weights = gru_inputs(5)
     expected, _ = gru_reference(x, h0, *weights)
     converted = reversed_update_weights(*weights)
-    assert rel_error(gru_variant_forward(x, h0, *converted, update="reversed"), expected) < TOL
+    assert rel_error(gru_variant_forward(x, h0, *converted, update="reversed"), expected) < TOL_ROUNDING
     assert rel_error(gru_variant_forward(x, h0, *weights, update="reversed"), expected) > DIFFERENT
     # The conversion negates the z block only, and is its own inverse.
     H = h0.shape[1]
@@ -117,7 +113,7 @@ def test_packing_order_is_a_relabelling():
     x, h0, *weights = gru_inputs(6)
     expected, _ = gru_reference(x, h0, *weights)
     zrn = [reorder_gates(A, "rzn", "zrn") for A in weights]
-    assert rel_error(gru_variant_forward(x, h0, *zrn, order="zrn"), expected) < TOL
+    assert rel_error(gru_variant_forward(x, h0, *zrn, order="zrn"), expected) < TOL_ROUNDING
     assert rel_error(gru_variant_forward(x, h0, *zrn), expected) > DIFFERENT
 
 
@@ -151,7 +147,7 @@ def test_each_misconception_value_is_what_that_mistake_computes():
     assert [m.id for m, _ in values] == sorted(by_hand, key=list(MISCONCEPTIONS).index)
     right = gru_step_reference(x, h, Wx, Wh, bx, bh)[0]
     for misconception, value in values:
-        assert rel_error(value, by_hand[misconception.id]) < TOL, misconception.id
+        assert rel_error(value, by_hand[misconception.id]) < TOL_ROUNDING, misconception.id
         assert rel_error(value, right) > DIFFERENT, misconception.id
     sequence_values = wrong_variant_values(*gru_inputs(8))
     assert all(v.shape == (3, 4, 6) for _, v in sequence_values)
@@ -176,7 +172,7 @@ def test_gru_reference_gradients_have_the_inputs_shapes_and_bias_relations():
         "dx": (3, 4, 5), "dh0": (3, 6), "dWx": (5, 18), "dWh": (6, 18), "dbx": (18,), "dbh": (18,)}
     # r and z see bx and bh only through their sum, so those blocks of the two gradients are equal;
     # the n block of bh sits inside r * (...), so its gradient differs.
-    assert rel_error(grads["dbx"][:12], grads["dbh"][:12]) < TOL
+    assert rel_error(grads["dbx"][:12], grads["dbh"][:12]) < TOL_ROUNDING
     assert rel_error(grads["dbx"][12:], grads["dbh"][12:]) > DIFFERENT
 
 
@@ -185,8 +181,8 @@ def test_gru_step_reference_is_one_step_of_the_sequence():
     dh = np.random.default_rng(10).standard_normal((3, 1, 6))
     h, grads = gru_reference(x, h0, *weights, dh)
     h_next, step_grads = gru_step_reference(x[:, 0], h0, *weights, dh[:, 0])
-    assert rel_error(h_next, h[:, 0]) < TOL
-    assert rel_error(step_grads["dh_prev"], grads["dh0"]) < TOL and step_grads["dx"].shape == (3, 5)
+    assert rel_error(h_next, h[:, 0]) < TOL_ROUNDING
+    assert rel_error(step_grads["dh_prev"], grads["dh0"]) < TOL_ROUNDING and step_grads["dx"].shape == (3, 5)
 
 
 def test_gru_reference_shape_errors_name_the_argument():

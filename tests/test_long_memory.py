@@ -16,13 +16,7 @@ from gatedrnn.long_memory import (ADDING, COPY, MODELS, SequenceModel, adding_pr
                                   summary_table, train)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models: one thread is faster, and spares a busy machine's other cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")   # tiny models: one thread is as fast
 
 
 def generator(seed=0):
@@ -79,6 +73,7 @@ def test_generators_are_deterministic_and_seed_dependent():
     (lambda: SequenceModel("GRU", 2, 4, 1, forget_bias=1.0), "forget_bias"),
     (lambda: matched_hidden_sizes(ADDING, 0), "budget"),
     (lambda: compare(ADDING, (5,), (0,), 1, 100, models=("Transformer",)), "models"),
+    (lambda: compare(ADDING, (5,), (0,), 1, 100, workers=0), "workers"),
     (lambda: load_results("no_such_benchmark"), "name"),
 ])
 def test_bad_arguments_are_named(call, argument):
@@ -168,6 +163,16 @@ def test_compare_stops_when_solved_and_tabulates():
     assert any(run.solved_at is not None for run in runs)      # a delay of 4 steps is learnt in 400 steps
     table = summary_table(runs, COPY)
     assert table.splitlines()[0] == "| T | RNN | GRU |" and table.count("\n") == 2 and "solved" in table
+
+
+def test_compare_in_worker_processes_gives_the_serial_numbers():
+    options = dict(lengths=(7, 9), seeds=(0, 1), steps=30, budget=300, models=("RNN", "GRU"), eval_every=10,
+                   test_size=32)
+    serial, parallel = compare(COPY, **options), compare(COPY, workers=2, **options)
+    assert [(r.T, r.model, r.seed) for r in parallel] == [(r.T, r.model, r.seed) for r in serial]
+    for a, b in zip(serial, parallel):
+        assert (a.history.steps, a.history.train_loss, a.history.grad_norm, a.history.test_metric, a.solved_at) == (
+            b.history.steps, b.history.train_loss, b.history.grad_norm, b.history.test_metric, b.solved_at)
 
 
 def test_known_models():

@@ -1,24 +1,19 @@
 """The lstm solution notebook's functions against torch.nn.LSTM and centered differences.
 
-Tolerances: against torch in float64 both sides are exact up to rounding, so 1e-12;
-against centered differences (step 1e-6, float64) 1e-7 covers truncation and rounding;
-float32 inputs against the float64 reference 1e-5.
+Tolerances (tests/conftest.py): TOL_ROUNDING against torch in float64, TOL_GRADCHECK
+(gatedrnn.gradcheck, the course's one rule) against centered differences, TOL_FLOAT32 for float32
+inputs against the float64 reference.
 """
 
 import numpy as np
 import pytest
 
-from gatedrnn.gradcheck import numerical_gradients, rel_error
+from conftest import SHAPES, TOL_FLOAT32, TOL_ROUNDING, assert_close, draw
+from gatedrnn.gradcheck import TOL_GRADCHECK, numerical_gradients, rel_error
 from gatedrnn.reference import lstm_reference, lstm_step_reference
 
-TOL_TORCH, TOL_NUMERIC, TOL_FLOAT32 = 1e-12, 1e-7, 1e-5
-SHAPES = [(1, 1, 1, 1), (2, 3, 4, 5), (4, 6, 3, 2), (3, 1, 7, 4)]  # (N, T, D, H), sizes of 1 included
 STEP_GRADIENTS = ["dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"]
 SEQUENCE_GRADIENTS = ["dx", "dh0", "dc0", "dWx", "dWh", "db"]
-
-
-def draw(rng, *shapes):
-    return [0.5 * rng.standard_normal(shape) for shape in shapes]
 
 
 def parameters(rng, D, H):
@@ -34,10 +29,8 @@ def test_step_forward_and_backward_match_torch(lstm_solution, N, T, D, H):
     h_next, c_next, cache = lstm_solution["lstm_step_forward"](x, h_prev, c_prev, *params)
     grads = lstm_solution["lstm_step_backward"](dh_next, dc_next, cache)
     expected_h, expected_c, expected = lstm_step_reference(x, h_prev, c_prev, *params, dh_next, dc_next)
-    assert rel_error(h_next, expected_h) < TOL_TORCH and rel_error(c_next, expected_c) < TOL_TORCH
-    for name, found in zip(STEP_GRADIENTS, grads):
-        assert found.shape == expected[name].shape, name
-        assert rel_error(found, expected[name]) < TOL_TORCH, name
+    assert rel_error(h_next, expected_h) < TOL_ROUNDING and rel_error(c_next, expected_c) < TOL_ROUNDING
+    assert_close(STEP_GRADIENTS, grads, expected, TOL_ROUNDING, same_shapes=True)
 
 
 @pytest.mark.parametrize("N,T,D,H", SHAPES)
@@ -48,10 +41,8 @@ def test_sequence_forward_and_backward_match_torch(lstm_solution, N, T, D, H):
     h, cache = lstm_solution["lstm_forward"](x, h0, c0, *params)
     grads = lstm_solution["lstm_backward"](dh, cache)
     expected_h, expected = lstm_reference(x, h0, c0, *params, dh)
-    assert h.shape == (N, T, H) and rel_error(h, expected_h) < TOL_TORCH
-    for name, found in zip(SEQUENCE_GRADIENTS, grads):
-        assert found.shape == expected[name].shape, name
-        assert rel_error(found, expected[name]) < TOL_TORCH, name
+    assert h.shape == (N, T, H) and rel_error(h, expected_h) < TOL_ROUNDING
+    assert_close(SEQUENCE_GRADIENTS, grads, expected, TOL_ROUNDING, same_shapes=True)
 
 
 @pytest.mark.parametrize("N,T,D,H", SHAPES)
@@ -63,8 +54,7 @@ def test_backward_passes_match_centered_differences(lstm_solution, N, T, D, H):
     _, cache = forward(*inputs)
     analytic = backward(dh, cache)
     numeric = numerical_gradients(lambda *a: forward(*a)[0], inputs, dh)
-    for name, found, expected in zip(SEQUENCE_GRADIENTS, analytic, numeric):
-        assert rel_error(found, expected) < TOL_NUMERIC, name
+    assert_close(SEQUENCE_GRADIENTS, analytic, numeric, TOL_GRADCHECK)
 
     # One step, with upstream gradients on both outputs: (h_next, c_next) side by side.
     step_forward, step_backward = lstm_solution["lstm_step_forward"], lstm_solution["lstm_step_backward"]
@@ -73,8 +63,7 @@ def test_backward_passes_match_centered_differences(lstm_solution, N, T, D, H):
     analytic = step_backward(dh[:, 0, :], dc_next, cache)
     numeric = numerical_gradients(lambda *a: np.concatenate(step_forward(*a)[:2], axis=1), step_inputs,
                                   np.concatenate([dh[:, 0, :], dc_next], axis=1))
-    for name, found, expected in zip(STEP_GRADIENTS, analytic, numeric):
-        assert rel_error(found, expected) < TOL_NUMERIC, name
+    assert_close(STEP_GRADIENTS, analytic, numeric, TOL_GRADCHECK)
 
 
 def test_float32_inputs_work_and_inputs_are_not_modified(lstm_solution):
@@ -88,8 +77,7 @@ def test_float32_inputs_work_and_inputs_are_not_modified(lstm_solution):
     grads = lstm_solution["lstm_backward"](dh32, cache)
     expected_h, expected = lstm_reference(*inputs64, dh)
     assert rel_error(h, expected_h) < TOL_FLOAT32
-    for name, found in zip(SEQUENCE_GRADIENTS, grads):
-        assert rel_error(found, expected[name]) < TOL_FLOAT32, name
+    assert_close(SEQUENCE_GRADIENTS, grads, expected, TOL_FLOAT32)
     assert all(np.array_equal(a, b) for a, b in zip(inputs32, copies))
     assert np.array_equal(dh32, dh.astype(np.float32))
 

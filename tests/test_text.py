@@ -1,8 +1,8 @@
 """gatedrnn.text: vocabulary, windows, models, training with early stopping, baselines, sampling.
 
-Fast (a few seconds): tiny models and texts. Tolerances: 1e-12 for float64 sums computed two ways
-(only the summation order differs); 1e-6 for float32 model outputs compared with themselves
-run another way (float32 rounding of the same products).
+Fast (a few seconds): tiny models and texts. Tolerances: TOL_ROUNDING (tests/conftest.py) for
+float64 sums computed two ways; 1e-6 for float32 model outputs compared with themselves run another
+way (float32 rounding of the same products).
 """
 
 import math
@@ -10,17 +10,13 @@ import math
 import pytest
 import torch
 
+from conftest import TOL_ROUNDING
 from gatedrnn.text import (TEXTS, CharGRU, GRUClassifier, UnigramClassifier, Vocabulary, accuracy, fit,
                            labelled_windows, language_model_loss, load_text, perplexity, random_windows, sample,
                            split_ids, stream_loss, tiled_windows, unigram_loss)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")   # tiny models: one thread is as fast
 
 
 def test_committed_texts_load_with_their_readme():
@@ -115,7 +111,7 @@ def test_unigram_loss_and_perplexity():
     train, evaluation = torch.tensor([0, 0, 0, 1]), torch.tensor([0, 1, 2])
     # add-one counts 4, 2, 1 over V = 3: p = 4/7, 2/7, 1/7
     expected = -(math.log(4 / 7) + math.log(2 / 7) + math.log(1 / 7)) / 3
-    assert abs(unigram_loss(train, evaluation, V=3) - expected) < 1e-12
+    assert abs(unigram_loss(train, evaluation, V=3) - expected) < TOL_ROUNDING
     assert perplexity(math.log(5.0)) == pytest.approx(5.0)
     # A uniform model over V characters has perplexity V.
     assert perplexity(unigram_loss(torch.arange(4), torch.arange(4), V=4)) == pytest.approx(4.0)
