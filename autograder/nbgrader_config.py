@@ -67,6 +67,6 @@ if os.environ.get("GATED_RNN_HUB_FEEDBACK"):
         os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates")]
 
 # A submission after the assignment's due date (set in formgrader or `nbgrader db assignment
-# add --duedate`) scores zero: nbgrader's built-in late penalty, shown as such in formgrader.
+# add --duedate`) scores zero: nbgrader's built-in late penalty, shown in the feedback and grades.csv.
 # An assignment without a due date is never late.
 c.LateSubmissionPlugin.penalty_method = "zero"
