@@ -126,9 +126,16 @@ class ClassHub:
                 os.killpg(self.process.pid, 9)
                 self.process.wait()
         try:
-            os.killpg(self.process.pid, 9)  # the proxy, if the hub left it
+            os.killpg(self.process.pid, 9)  # whatever the hub left in its session
         except ProcessLookupError:
             pass
+        # The proxy runs in a session of its own; a hub that failed or was killed leaves it running.
+        pid_file = self.folder / "state" / "jupyterhub-proxy.pid"
+        if pid_file.is_file():
+            try:
+                os.kill(int(pid_file.read_text()), 9)
+            except (ProcessLookupError, ValueError):
+                pass
         self.process = None
 
     def close(self):
