@@ -132,9 +132,11 @@ class ClassHub:
         # The proxy runs in a session of its own; a hub that failed or was killed leaves it running.
         pid_file = self.folder / "state" / "jupyterhub-proxy.pid"
         if pid_file.is_file():
+            pid = pid_file.read_text().strip()
             try:
-                os.kill(int(pid_file.read_text()), 9)
-            except (ProcessLookupError, ValueError):
+                if "configurable-http-proxy" in Path(f"/proc/{pid}/cmdline").read_text():  # still the proxy
+                    os.kill(int(pid), 9)
+            except (OSError, ValueError):
                 pass
         self.process = None
 
