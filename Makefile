@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 MATHJAX_VERSION ?= 3.2.2
 
-.PHONY: help install system-packages book instructor-book browser hub linkcheck test pytest release check-release serve clean lock vendor-mathjax bench
+.PHONY: help install system-packages dist book instructor-book browser hub linkcheck test pytest release check-release serve clean lock vendor-mathjax bench
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every chapter)"
+	@echo "make dist     build the learner's kit, a wheel, into $(KIT_DIST)/ (the book offers it)"
 	@echo "make test     build the book (both editions), then run the whole test suite, browser tests included"
 	@echo "make instructor-book  build the instructor edition (with the solutions) into _build/instructor/html"
 	@echo "make linkcheck        check the external links of the book (needs the network; not part of make test)"
@@ -20,8 +21,9 @@ help:
 	@echo "make serve    serve the built book on http://localhost:8000"
 	@echo "make clean    remove build outputs (keeps .venv)"
 
-# Debian packages the course needs: bubblewrap sandboxes each submission when grading;
-# postgresql is the server the test suite starts to test a PostgreSQL gradebook.
+# Debian packages that grading and its tests need, installed by `make test` and `make pytest`
+# (not by `make book`, which needs no root): bubblewrap sandboxes each submission when
+# grading; postgresql is the server the test suite starts to test a PostgreSQL gradebook.
 SYSTEM_PACKAGES := bubblewrap postgresql
 
 install: $(STAMP)
@@ -32,7 +34,6 @@ system-packages:
 	  else echo "warning: as root, run: apt-get install $(SYSTEM_PACKAGES) (grading needs bubblewrap)"; fi; fi
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
-	$(MAKE) --no-print-directory system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
@@ -45,13 +46,25 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 # every page's navigation may change, so then write them all (the execution cache still holds).
 BOOK_ALL = $(shell [ _build/html/index.html -nt _toc.yml ] && [ _build/html/index.html -nt _config.yml ] || echo --all)
 
-book: $(STAMP)
+# The learner's kit (kit/pyproject.toml): one wheel with the gatedrnn package and pinned
+# dependencies, for a learner's own Python. Built offline from the repository's gatedrnn/;
+# the exercise pages offer it for download, so the book needs it first.
+KIT_DIST ?= _build/dist
+KIT_VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' kit/pyproject.toml)
+KIT_WHEEL := $(KIT_DIST)/gated_rnn_kit-$(KIT_VERSION)-py3-none-any.whl
+dist: $(KIT_WHEEL)
+$(KIT_WHEEL): $(STAMP) $(wildcard kit/*) $(shell find gatedrnn -type f -not -path '*/__pycache__/*')
+	rm -rf kit/build gated_rnn_kit.egg-info   # stale build files would go into the wheel
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir $(KIT_DIST) ./kit
+	rm -rf kit/build gated_rnn_kit.egg-info
+
+book: $(STAMP) $(KIT_WHEEL)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going $(BOOK_ALL)
 
 # The instructor edition: the same book plus the solution notebooks, marked as such on every
 # page. Its _config.yml and _toc.yml are generated from the repository's (one source of truth)
 # into _build/instructor/; it shares the default build's execution cache.
-instructor-book: $(STAMP)
+instructor-book: $(STAMP) $(KIT_WHEEL)
 	$(BIN)/python -m autograder.instructor_book _build/instructor
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config _build/instructor/_config.yml \
 	  --toc _build/instructor/_toc.yml --path-output _build/instructor --warningiserror --nitpick --keep-going
@@ -82,11 +95,11 @@ hub: $(STAMP)
 linkcheck: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --builder linkcheck
 
-test: book instructor-book browser hub
+test: book instructor-book browser system-packages hub
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 # Only the tests that need no built book (fast feedback while editing code).
-pytest: $(STAMP)
+pytest: $(STAMP) system-packages
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -m "not book"
 
 release: $(STAMP)

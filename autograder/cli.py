@@ -4,18 +4,7 @@ import argparse
 import sys
 
 from .assignments import assignment_names
-from .sandbox import DEFAULT_LIMITS
-
-LIMIT_HELP = {
-    "cell_timeout": "seconds one cell may run",
-    "wall_seconds": "seconds the whole notebook may run",
-    "memory_mb": "MB of address space for the kernel",
-    "cpu_seconds": "CPU seconds for the kernel",
-    "processes": "processes and threads the kernel may have",
-    "file_mb": "MB of the largest file the kernel may write",
-    "scratch_mb": "MB of the kernel's writable scratch space",
-    "output_kb": "KB of cell output kept",
-}
+from .limits import SandboxLimits
 
 
 def build_parser():
@@ -29,11 +18,11 @@ def build_parser():
                        help="folder laid out as SUBMITTED_DIR/<student_id>/<assignment>/<assignment>.ipynb")
     grade.add_argument("--out", default=None, help="output folder (default: grading/<assignment>)")
     grade.add_argument("--db", default=None, help="gradebook URL (default: sqlite:///OUT/gradebook.db)")
-    grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
-    limits = grade.add_argument_group("sandbox limits, per submission")
-    for name, default in DEFAULT_LIMITS.items():
-        limits.add_argument("--" + name.replace("_", "-"), type=int, default=default, metavar="N",
-                            help=f"{LIMIT_HELP[name]} (default {default})")
+    where = grade.add_mutually_exclusive_group()
+    where.add_argument("--jobs", type=int, default=1, help="submissions graded at once on this machine (default 1)")
+    where.add_argument("--scheduler", metavar="URL", default=None,
+                       help="grade on the workers of a running Dask cluster (tcp://HOST:PORT); see README")
+    SandboxLimits.add_arguments(grade.add_argument_group("sandbox limits, per submission"))
     grade.add_argument("--fresh", action="store_true",
                        help="grade every submission again (default: keep those an earlier run recorded)")
     grade.add_argument("--unsandboxed", action="store_true",
@@ -51,12 +40,14 @@ def main(argv=None):
 
         return check_notebook(args.notebook)
 
-    from .grading import ClassGrader
+    from .grading import ClassGrader, LocalJobs
     from .sandbox import sandbox_problem
+    from .settings import GradingSettings
 
-    limits = {name: getattr(args, name) for name in DEFAULT_LIMITS}
-    if args.jobs < 1 or min(limits.values()) < 1:
-        print("error: --jobs and every limit must be at least 1", file=sys.stderr)
+    limits = SandboxLimits.from_args(args)
+    problem = "--jobs must be at least 1" if args.jobs < 1 else limits.problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     problem = sandbox_problem()
     if problem and not args.unsandboxed:
@@ -65,11 +56,21 @@ def main(argv=None):
         return 2
     if args.unsandboxed:
         print("warning: grading WITHOUT a sandbox: learners' code runs with your rights.", file=sys.stderr)
+    settings = GradingSettings.make(args.assignment, args.submitted_dir, args.out or f"grading/{args.assignment}",
+                                    args.db, limits=limits, sandbox=not args.unsandboxed)
     try:
-        grader = ClassGrader(args.assignment, args.submitted_dir, args.out or f"grading/{args.assignment}", args.db,
-                             limits=limits, sandbox=not args.unsandboxed)
+        grader = ClassGrader(settings)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    grader.run(jobs=args.jobs, fresh=args.fresh)
+    if args.scheduler:
+        from .dask_grading import DaskJobs, GradingStopped
+
+        try:
+            grader.run(DaskJobs(settings, grader.functions, args.scheduler), fresh=args.fresh)
+        except GradingStopped as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        return 0
+    grader.run(LocalJobs(settings, grader.functions, args.jobs), fresh=args.fresh)
     return 0

@@ -23,10 +23,9 @@ import contextlib
 import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer
+from traitlets import Dict, Integer
 
 from .outcomes import error_of, tested_function
-from .probe_session import PROBE_LIMITS
 from .units import load_unit
 from .verify import run_check
 
@@ -36,15 +35,10 @@ NOT_CHECKED = "the check outside the notebook could not run ({why}): this grade 
 class IndependentCheck(NbGraderPreprocessor):
     """Check the learner's functions again outside the kernel (see the module docstring)."""
 
-    cell_timeout = Integer(PROBE_LIMITS["cell_timeout"], help="seconds the learner's cells, and each call, may run"
-                           ).tag(config=True)
-    wall_seconds = Integer(PROBE_LIMITS["wall_seconds"], help="seconds the whole check may take").tag(config=True)
-    memory_mb = Integer(PROBE_LIMITS["memory_mb"], help="address space of the probe, in MB").tag(config=True)
+    limits = Dict(help="the submission's limits, as autograder.limits.SandboxLimits fields (defaults for the rest)"
+                  ).tag(config=True)
     uid = Integer(None, allow_none=True, help="the probe's user id; None: reserve one for the check"
                   ).tag(config=True)
-
-    def limits(self):
-        return {name: getattr(self, name) for name in PROBE_LIMITS}
 
     def preprocess(self, nb, resources):
         assignment = resources.get("nbgrader", {}).get("assignment")
@@ -59,7 +53,7 @@ class IndependentCheck(NbGraderPreprocessor):
             events.append(NOT_CHECKED.format(why=problem))
             return nb, resources
         with self._user() as uid:
-            failures, caps = run_check(check, cells, uid, self.limits(), skip)
+            failures, caps = run_check(check, cells, uid, self.limits, skip)
         events += apply_outcome(nb, failures, caps, check)
         return nb, resources
 

@@ -15,9 +15,8 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
-import os  # noqa: E402
-
-from autograder.assignments import COURSE_ID, REPO  # noqa: E402
+from autograder.assignments import COURSE_ID  # noqa: E402
+from autograder.feedback_assets import NBGRADER_TEMPLATES, TEMPLATES  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
 
@@ -53,18 +52,11 @@ c.GenerateFeedback.preprocessors = [
     GetGrades,
     "autograder.preprocessors.FunctionSummary",
     CSSHTMLHeaderPreprocessor,
+    "autograder.feedback_assets.OfflineFeedbackPage",
 ]
-
-# On the class hub (deploy/jupyterhub), feedback pages typeset their math with the hub's own
-# MathJax, not nbconvert's from a CDN: its grading helper sets GATED_RNN_HUB_FEEDBACK.
-if os.environ.get("GATED_RNN_HUB_FEEDBACK"):
-    import nbgrader
-
-    # nbgrader always renders feedback with its template named "feedback"; the hub's folder of
-    # that name comes first and holds only mathjax.html.j2, which takes the place of nbconvert's.
-    c.HTMLExporter.extra_template_basedirs = [
-        os.path.join(REPO, "deploy", "jupyterhub", "templates"),
-        os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates")]
+# nbgrader's "feedback" template, with the vendored MathJax instead of a CDN's: autograder/templates/feedback
+# comes first on the search path and holds only mathjax.html.j2 (see autograder.feedback_assets).
+c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
 
 # A submission after the assignment's due date (set in formgrader or `nbgrader db assignment
 # add --duedate`) scores zero: nbgrader's built-in late penalty, shown in the feedback and grades.csv.

@@ -1,10 +1,13 @@
 """What an executed test cell says about its function: passed, or failed and why.
 
-Shared by the self-check (printed in a terminal) and the feedback (a table at the top
-of each learner's feedback page), so both say the same thing in the same words.
+Shared by the self-check (printed in a terminal), the feedback (a table at the top of each
+learner's feedback page) and the grades (the misconceptions of an autograded notebook), so all
+say the same thing in the same words.
 """
 
 import re
+
+import nbformat
 
 from .assignments import TEST_PREFIX, nbgrader_meta
 
@@ -57,3 +60,17 @@ PARTIAL_MARK = "◐"  # the half-filled circle that test cells print before a pa
 def misconception_ids(text):
     """The misconception identifiers tagged in a failure message (or any text), in order."""
     return MISCONCEPTION_TAG.findall(text)
+
+
+def learner_misconceptions(autograded_notebook):
+    """The misconception ids tagged in the test cells of one autograded notebook (a path), each once."""
+    try:
+        notebook = nbformat.read(str(autograded_notebook), as_version=4)
+    except (OSError, ValueError):
+        return []
+    found = []
+    for cell in notebook.cells:
+        error = error_of(cell) if tested_function(cell) else None
+        if error:
+            found += misconception_ids(error[1])
+    return list(dict.fromkeys(found))

@@ -12,7 +12,7 @@ functions it has.
     with Sandboxes(cells, uid, limits) as sandboxes:
         why = sandboxes.run(check, *args)  # check(session, *args), or why the sandbox failed
 
-limits: {"cell_timeout": s, "wall_seconds": s, "memory_mb": MB}, the submission's limits.
+limits: the submission's limits, a dict of autograder.limits.SandboxLimits fields (defaults for the rest).
 """
 
 import importlib.metadata
@@ -31,12 +31,11 @@ from pathlib import Path
 import numpy as np
 
 from .isolation import isolated_system, kill_user_processes
-from .sandbox import DEFAULT_LIMITS
+from .limits import SandboxLimits
 
 PROBE = Path(__file__).with_name("probe.py")
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 GRACE_SECONDS = 10  # starting the sandbox (and torch in it), and answering after a timer fired
-PROBE_LIMITS = {name: DEFAULT_LIMITS[name] for name in ("cell_timeout", "wall_seconds", "memory_mb")}  # what bounds it
 
 
 class ProbeError(Exception):
@@ -76,10 +75,10 @@ class ProbeSession:
     """
 
     def __init__(self, cells, uid, limits=None, distributions=("numpy",)):
-        limits = dict(PROBE_LIMITS, **(limits or {}))
+        limits = SandboxLimits(**(limits or {}))
         self.uid = uid
-        self.call_seconds = limits["cell_timeout"]
-        self.end = time.monotonic() + limits["wall_seconds"]  # the whole probe, whatever the calls
+        self.call_seconds = limits.cell_timeout
+        self.end = time.monotonic() + limits.wall_seconds  # the whole probe, whatever the calls
         python = os.path.realpath(sys.base_prefix)
         mounts = {f"/pylib/{entry.name}": entry for entry in package_entries(distributions)}
         command = ["bwrap", *isolated_system([python, *mounts])]
@@ -91,8 +90,7 @@ class ProbeSession:
             command += ["--perms", "1777", "--size", str(64 * 1024 * 1024), "--tmpfs", "/tmp"]
         command += ["--ro-bind", str(PROBE), "/probe.py", "--proc", "/proc", "--dev", "/dev",
                     "--chdir", "/tmp", "--",
-                    "prlimit", f"--as={limits['memory_mb'] * 1024 * 1024}", "--nproc=32", "--cpu=120",
-                    "--fsize=1048576",
+                    "prlimit", *limits.prlimit_flags(),
                     "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     f"{python}/bin/python{sys.version_info.major}.{sys.version_info.minor}", "-I", "-S", "/probe.py"]
         env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}

@@ -1,6 +1,6 @@
 """Execute notebooks inside a sandbox, one at a time (autograder.sandbox starts this with bwrap).
 
-    python -m autograder.runner IO_DIR --uid U --cell-timeout S --output-kb K [limits...]
+    python -m autograder.runner IO_DIR --uid U [every limit: --cell-timeout S ...]
 
 Runs as root inside the sandbox, for as long as the sandbox lives (one grading job's
 submissions, one after the other). It first starts autograder.zygote, which forks a fresh
@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 
+from .limits import SandboxLimits
 from .startup import skip_unused_imports
 
 skip_unused_imports()  # before nbformat: a sandbox starts for every submission
@@ -90,9 +91,8 @@ def write_kernel_spec(io_dir, socket_path):
 def start_zygote(args):
     """Start autograder.zygote (before any notebook is read) and wait until it is ready; returns its socket."""
     socket_path = os.path.join(args.io_dir, "zygote.sock")
-    command = [sys.executable, "-m", "autograder.zygote", socket_path, "--home", HOME]
-    for name in ["uid", "memory_mb", "cpu_seconds", "processes", "file_mb"]:
-        command += ["--" + name.replace("_", "-"), str(getattr(args, name))]
+    command = [sys.executable, "-m", "autograder.zygote", socket_path, "--home", HOME, "--uid", str(args.uid),
+               *SandboxLimits.from_args(args).flags()]
     zygote = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     if zygote.stdout.readline().strip() != "ready":
         raise RuntimeError("the kernel zygote did not start")
@@ -142,8 +142,8 @@ def execute(io_dir, args):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.runner")
     parser.add_argument("io_dir")
-    for name in ["uid", "cell_timeout", "output_kb", "memory_mb", "cpu_seconds", "processes", "file_mb"]:
-        parser.add_argument("--" + name.replace("_", "-"), type=int, required=True)
+    parser.add_argument("--uid", type=int, required=True)
+    SandboxLimits.add_arguments(parser, required=True)
     args = parser.parse_args(argv)
 
     requests, answers = sys.stdin, os.fdopen(os.dup(1), "w")

@@ -1,7 +1,7 @@
 """Each submission executes in a bubblewrap sandbox with resource limits.
 
 SandboxedExecute takes the place of nbgrader's Execute preprocessor in the autograde
-pipeline of `python -m autograder grade` (see grading.py). Each grading job (a worker
+pipeline of `python -m autograder grade` (see autograder.submission.write_course_config). Each grading job (a worker
 process, autograder.worker) starts one sandbox and runs its submissions there one after the
 other (class Sandbox):
 
@@ -41,28 +41,16 @@ import tempfile
 import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer
+from traitlets import Dict, Integer
 
 from .assignments import REPO
 from .isolation import SANDBOX_UIDS, isolated_system, kill_user_processes
-
-# Defaults an instructor can change (python -m autograder grade --help lists the flags).
-DEFAULT_LIMITS = {
-    "cell_timeout": 120,  # seconds one cell may run
-    "wall_seconds": 900,  # seconds the whole notebook may take, kernel start included
-    "memory_mb": 2048,  # address space of the kernel; torch alone needs ~700 MB
-    "cpu_seconds": 600,  # CPU time of the kernel
-    "processes": 64,  # processes and threads of the kernel's user
-    "file_mb": 64,  # largest file the kernel may write
-    "scratch_mb": 256,  # the kernel's writable tmpfs
-    "output_kb": 1024,  # cell output kept in all
-}
-
+from .limits import SandboxLimits
 
 def sandbox_problem():
     """'' if sandboxes can be made here, else why not (a sentence)."""
     if shutil.which("bwrap") is None:
-        return "bubblewrap (bwrap) is not installed: `make install` installs it, or `apt-get install bubblewrap`"
+        return "bubblewrap (bwrap) is not installed: `make system-packages` (as root) installs it, or `apt-get install bubblewrap`"
     if os.geteuid() != 0:
         return "the sandbox needs root to run each kernel as its own unprivileged user"
     probe = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--", "/bin/true"],
@@ -73,18 +61,16 @@ def sandbox_problem():
 
 
 def bwrap_command(io_dir, uid, limits):
-    """The command that runs autograder.runner on io_dir inside a new sandbox."""
+    """The command that runs autograder.runner on io_dir inside a new sandbox (limits: a SandboxLimits)."""
     python_trees = sorted({os.path.realpath(sys.base_prefix), sys.prefix})
     mounted = python_trees + [str(REPO / "gatedrnn"), str(REPO / "autograder")]
     command = ["bwrap", *isolated_system(mounted)]
     for path in mounted:
         command += ["--ro-bind", path, path]
     command += ["--proc", "/proc", "--dev", "/dev",
-                "--size", str(limits["scratch_mb"] * 1024 * 1024), "--tmpfs", "/sandbox",
+                "--size", str(limits.scratch_mb * 1024 * 1024), "--tmpfs", "/sandbox",
                 "--bind", io_dir, "/io", "--chdir", "/io", "--setenv", "HOME", "/io",
-                "--", sys.executable, "-m", "autograder.runner", "/io", "--uid", str(uid)]
-    for name in ["cell_timeout", "output_kb", "memory_mb", "cpu_seconds", "processes", "file_mb"]:
-        command += ["--" + name.replace("_", "-"), str(limits[name])]
+                "--", sys.executable, "-m", "autograder.runner", "/io", "--uid", str(uid), *limits.flags()]
     return command
 
 
@@ -102,7 +88,7 @@ class Sandbox:
 
     @classmethod
     def for_job(cls, uid, limits):
-        key = (uid, tuple(sorted(limits.items())))
+        key = (uid, limits)
         if key not in cls._running:
             cls._running[key] = cls(uid, limits)
         return cls._running[key]
@@ -150,10 +136,10 @@ class Sandbox:
             self.process.stdin.flush()
             with selectors.DefaultSelector() as selector:
                 selector.register(self.process.stdout, selectors.EVENT_READ)
-                if selector.select(timeout=self.limits["wall_seconds"]):
+                if selector.select(timeout=self.limits.wall_seconds):
                     answer = self.process.stdout.readline().decode()
                 else:
-                    events.append(f"the notebook ran longer than {self.limits['wall_seconds']} s in all and was stopped")
+                    events.append(f"the notebook ran longer than {self.limits.wall_seconds} s in all and was stopped")
         except BrokenPipeError:
             pass
         out_path, events_path = os.path.join(self.io_dir, "out.ipynb"), os.path.join(self.io_dir, "events.json")
@@ -176,22 +162,13 @@ class Sandbox:
 class SandboxedExecute(NbGraderPreprocessor):
     """nbgrader's Execute, but in a bubblewrap sandbox with limits (see the module docstring)."""
 
-    cell_timeout = Integer(DEFAULT_LIMITS["cell_timeout"]).tag(config=True)
-    wall_seconds = Integer(DEFAULT_LIMITS["wall_seconds"]).tag(config=True)
-    memory_mb = Integer(DEFAULT_LIMITS["memory_mb"]).tag(config=True)
-    cpu_seconds = Integer(DEFAULT_LIMITS["cpu_seconds"]).tag(config=True)
-    processes = Integer(DEFAULT_LIMITS["processes"]).tag(config=True)
-    file_mb = Integer(DEFAULT_LIMITS["file_mb"]).tag(config=True)
-    scratch_mb = Integer(DEFAULT_LIMITS["scratch_mb"]).tag(config=True)
-    output_kb = Integer(DEFAULT_LIMITS["output_kb"]).tag(config=True)
+    limits = Dict(help="the sandbox limits, as autograder.limits.SandboxLimits fields (defaults for those left out)"
+                  ).tag(config=True)
     uid = Integer(SANDBOX_UIDS.start, help="the kernel's user id (one per parallel job, see SandboxUsers)"
                   ).tag(config=True)
 
-    def limits(self):
-        return {name: getattr(self, name) for name in DEFAULT_LIMITS}
-
     def preprocess(self, nb, resources):
-        executed, events = Sandbox.for_job(self.uid, self.limits()).execute(nb, self.log)
+        executed, events = Sandbox.for_job(self.uid, SandboxLimits(**self.limits)).execute(nb, self.log)
         if executed is not None and len(executed.cells) == len(nb.cells):
             for cell, done in zip(nb.cells, executed.cells):  # sources stay ours; only outputs come back
                 if cell.cell_type == "code":

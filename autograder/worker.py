@@ -1,18 +1,18 @@
-"""Grading workers: one long-lived process per parallel job, so nbgrader starts once per job.
+"""Grading worker processes: one long-lived process per parallel job, so nbgrader starts once per job.
 
     python -m autograder.worker        (started by WorkerProcess; not meant to be run by hand)
 
 Running `nbgrader autograde` and `nbgrader generate_feedback` as two fresh processes for
 every submission cost about 2 s of imports and configuration each. A worker imports
 nbgrader once, loads OUT/nbgrader_config.py once (with its job's sandbox user id), and then
-runs both steps in-process, through nbgrader's own API, for each submission it is given.
-The learner's code still runs where it always did: in a fresh sandbox per submission
+runs both steps in-process (autograder.submission.SubmissionGrader) for each submission it
+is given. The learner's code still runs where it always did: in the job's sandbox
 (autograder.sandbox), started by the worker.
 
-Protocol, one JSON document per line: the first line on stdin holds the ClassGrader's
-settings and the job's uid; then each request line is {"student_id": ...} and each answer
-line is a Result's fields. Whatever nbgrader or a library prints goes to stderr (the
-worker's log), never into the answers.
+Protocol, one JSON document per line: the first line on stdin holds the GradingSettings (as
+JSON) and the job's uid; then each request line is {"student_id": ...} or {"prepare": true},
+and each answer line is a Result's fields or {"error": ...}. Whatever nbgrader or a library
+prints goes to stderr (the worker's log), never into the answers.
 """
 
 import ctypes
@@ -23,6 +23,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from .startup import skip_unused_imports
 
@@ -34,21 +35,41 @@ def main():
     os.dup2(2, 1)  # stray prints go to the log, not into the protocol
     sys.stdout = sys.stderr
     skip_unused_imports()
-    from .grading import ClassGrader
+    from .settings import GradingSettings
+    from .submission import SubmissionGrader
 
-    settings = json.loads(sys.stdin.readline())
-    uid = settings.pop("uid")
-    grader = ClassGrader(**settings)
-    grader.nbgrader_api(uid)  # start-up work done while the first worker prepares the assignment
+    first = json.loads(sys.stdin.readline())
+    grader = SubmissionGrader(GradingSettings.from_json(first["settings"]), first["uid"])
+    grader.nbgrader_api()  # start-up work done while the first worker prepares the assignment
     importlib.import_module("gatedrnn.reference")  # the independent check's references (torch)
     for line in sys.stdin:
         request = json.loads(line)
         if request.get("prepare"):
             answer = {"error": grader.generate_assignment()}
         else:
-            answer = dataclasses.asdict(grader.grade(request["student_id"], uid))
+            answer = dataclasses.asdict(grader.grade(request["student_id"]))
         answers.write(json.dumps(answer) + "\n")
         answers.flush()
+
+
+def course_env():
+    """This process's environment with its Python's folder first on PATH: nbgrader runs helper
+    commands (alembic) and kernels from PATH, and they must be this environment's."""
+    return dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+
+
+def grade_in(worker, settings, functions, student_id):
+    """One submission graded by a WorkerProcess; a zero with the reason if the worker died doing it.
+
+    settings, functions: the run's GradingSettings and graded functions (for a zero's page and points).
+    """
+    from .submission import Result, failed, unreadable_reason
+
+    problem = unreadable_reason(settings.submission_path(student_id), settings.assignment)
+    if problem:
+        return failed(settings, functions, student_id, problem)
+    fields = worker.grade(student_id)
+    return Result(**fields) if fields is not None else failed(settings, functions, student_id, worker.exit_reason())
 
 
 class WorkerProcess:
@@ -58,22 +79,19 @@ class WorkerProcess:
     it was grading gets a zero with the reason, and the next submission starts a new worker.
     """
 
-    def __init__(self, grader, uid, log_path):
-        self.settings = {"assignment": grader.assignment, "submitted_dir": str(grader.submitted_dir),
-                         "out_dir": str(grader.out_dir), "db_url": grader.db_url, "limits": grader.limits,
-                         "sandbox": grader.sandbox, "uid": uid}
+    def __init__(self, settings, uid, log_path):
+        self.settings = settings
+        self.uid = uid
         self.log_path = log_path
         self.process = None
 
     def _start(self):
-        from .grading import course_env
-
         log = open(self.log_path, "a")
         self.process = subprocess.Popen([sys.executable, "-m", "autograder.worker"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=log, text=True, env=course_env(),
-                                        cwd=self.settings["out_dir"])
+                                        cwd=self.settings.out_dir)
         log.close()
-        self._send(self.settings)
+        self._send({"settings": self.settings.to_json(), "uid": self.uid})
 
     def _send(self, message):
         self.process.stdin.write(json.dumps(message) + "\n")

@@ -1,7 +1,6 @@
 """A fresh kernel per submission without paying the kernel's start each time.
 
-    python -m autograder.zygote SOCKET --uid U --home H --memory-mb M --cpu-seconds S \
-        --processes P --file-mb F
+    python -m autograder.zygote SOCKET --uid U --home H [every limit: --cell-timeout S ...]
 
 The sandbox runner (autograder.runner) starts this once per sandbox, before it reads any
 notebook, so this process never holds a learner's code or the hidden tests. It imports what
@@ -20,7 +19,7 @@ import signal
 import socket
 import sys
 
-from .limits import become_kernel, kernel_environment
+from .limits import SandboxLimits, become_kernel, kernel_environment
 
 PRELOADED = ["IPython", "ipykernel.kernelapp", "numpy", "torch", "gatedrnn.reference", "gatedrnn.testing",
              "gatedrnn.gru_variants"]
@@ -30,10 +29,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.zygote")
     parser.add_argument("socket_path")
     parser.add_argument("--home", required=True)
-    for name in ["uid", "memory_mb", "cpu_seconds", "processes", "file_mb"]:
-        parser.add_argument("--" + name.replace("_", "-"), type=int, required=True)
+    parser.add_argument("--uid", type=int, required=True)
+    SandboxLimits.add_arguments(parser, required=True)
     args = parser.parse_args(argv)
-    limits = {name: getattr(args, name) for name in ["uid", "home", "memory_mb", "cpu_seconds", "processes", "file_mb"]}
+    limits = SandboxLimits.from_args(args)
 
     os.environ.clear()
     os.environ.update(kernel_environment(args.home))  # libraries read some of it when imported
@@ -57,7 +56,7 @@ def main(argv=None):
                     listener.close()
                     connection.close()
                     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-                    become_kernel(connection_file, **limits)
+                    become_kernel(connection_file, args.uid, args.home, limits)
                     status = 0
                 except BaseException as error:  # noqa: B036 -- a forked child must never return into the loop
                     print(f"kernel failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)

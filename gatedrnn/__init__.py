@@ -16,11 +16,11 @@ Modules:
     benchmarks -- the committed benchmark results (bench/results/*.json), as the chapters show them
     long_memory -- the adding and copy tasks, parameter-matched RNN/LSTM/GRU models, their training
     training   -- the one training loop (Trainer) that forecasting, text and long_memory train with
+    char_lm    -- a character language model in NumPy: embedding, temporal affine, masked softmax loss, Adam, clipping
 
 Notation follows the book's notation page: N batch, T time steps, D input
 features, H hidden units; batch-major arrays; weights multiply on the right.
 """
 
-__all__ = ["benchmarks", "builtin_gru", "experiments", "fast_gru", "forecasting", "gates", "gradcheck", "gru_variants", "long_memory",
-           "plotting", "reference", "shapes", "testing", "text",
-           "training"]
+__all__ = ["benchmarks", "builtin_gru", "char_lm", "experiments", "fast_gru", "forecasting", "gates", "gradcheck", "gru_variants",
+           "long_memory", "plotting", "reference", "shapes", "testing", "text", "training"]

@@ -22,11 +22,13 @@ exercise uses wrong_variant_values to recognise a learner's output as one of the
 MISCONCEPTIONS. Forward passes only, in NumPy, for any float dtype.
 """
 
+from itertools import combinations
+
 import numpy as np
 
 from .gates import reorder_gates
 from .shapes import check_shapes
-from .testing import Misconception
+from .testing import Misconception, combined
 
 #: The course's packing order (PyTorch's): reset gate r, update gate z, candidate n.
 GATE_ORDER = "rzn"
@@ -139,42 +141,66 @@ MISCONCEPTIONS = {
     "gru-sigmoid-candidate": Misconception(
         "gru-sigmoid-candidate",
         "your values are those of a GRU whose candidate n uses a sigmoid. Only the gates r and z are "
-        "sigmoids; the candidate uses tanh, so that it can be negative: n = tanh(...)."),
+        "sigmoids; the candidate uses tanh, so that it can be negative: n = tanh(...).",
+        short="its candidate n uses a sigmoid instead of tanh"),
     "gru-reversed-update": Misconception(
         "gru-reversed-update",
         "your values are those of the update h' = (1 - z) * h_prev + z * n, the opposite convention "
         "found in some papers and blogs. This course (like PyTorch) uses h' = (1 - z) * n + z * h_prev: "
-        "z is the share of the old state that is kept."),
+        "z is the share of the old state that is kept.",
+        short="its update is h' = (1 - z) * h_prev + z * n, where the course's is (1 - z) * n + z * h_prev"),
     "gru-reset-before-product": Misconception(
         "gru-reset-before-product",
         "your values are those of a GRU that applies the reset gate before the recurrent product, "
         "(r * h_prev) @ Wh_n + bh_n. This course's GRU (PyTorch's and cuDNN's) applies it after: "
-        "r * (h_prev @ Wh_n + bh_n)."),
+        "r * (h_prev @ Wh_n + bh_n).",
+        short="it applies the reset gate before the recurrent product, (r * h_prev) @ Wh_n + bh_n, where the "
+              "course applies it after, r * (h_prev @ Wh_n + bh_n)"),
     "gru-gate-order-zrn": Misconception(
         "gru-gate-order-zrn",
         "your values are those of a GRU that reads the packed blocks as z | r | n. The course packs "
         "them as PyTorch does, r | z | n: columns 0:H belong to the reset gate r, H:2H to the update "
-        "gate z, 2H:3H to the candidate n."),
+        "gate z, 2H:3H to the candidate n.",
+        short="it reads the packed blocks as z | r | n, where the course packs them r | z | n (columns 0:H "
+              "reset gate, H:2H update gate, 2H:3H candidate)"),
 }
 
-#: For each misconception, the variant whose values it produces.
+#: For each misconception, the one choice of gru_variant_step that it changes.
 WRONG_VARIANTS = {
-    "gru-sigmoid-candidate": {"candidate": "sigmoid"},
-    "gru-reversed-update": {"update": "reversed"},
-    "gru-reset-before-product": {"reset": "before"},
     "gru-gate-order-zrn": {"order": "zrn"},
+    "gru-reset-before-product": {"reset": "before"},
+    "gru-reversed-update": {"update": "reversed"},
+    "gru-sigmoid-candidate": {"candidate": "sigmoid"},
 }
+
+
+def wrong_variants():
+    """Every wrong GRU built from the chapter's independent choices, as (Misconception, variant) pairs.
+
+    Each choice (packing order, reset placement, update convention, candidate activation) is
+    either the course's or the misconception's, so there are 2**4 - 1 = 15 wrong GRUs; one
+    with several deviations gets a combined Misconception naming each (tagged with every id).
+    Fewest deviations first, so that the simplest explanation of a value wins.
+    """
+    names = list(WRONG_VARIANTS)
+    found = []
+    for count in range(1, len(names) + 1):
+        for chosen in combinations(names, count):
+            variant = {key: value for name in chosen for key, value in WRONG_VARIANTS[name].items()}
+            found.append((combined([MISCONCEPTIONS[name] for name in chosen], "a GRU"), variant))
+    return found
 
 
 def wrong_variant_values(x, h, Wx, Wh, bx, bh):
-    """What each misconception would output, for check.close(..., misconceptions=...).
+    """What each wrong GRU would output, for check.close(..., misconceptions=...).
 
     Inputs: the arguments of a GRU step (x (N, D), h_prev (N, H)) or of a whole sequence
     (x (N, T, D), h0 (N, H)), with Wx (D, 3H), Wh (H, 3H), bx (3H,), bh (3H,).
 
-    Returns a list of (Misconception, value) pairs, value of shape (N, H) for a step and
-    (N, T, H) for a sequence, computed in float64.
+    Returns a list of (Misconception, value) pairs (see wrong_variants), value of shape
+    (N, H) for a step and (N, T, H) for a sequence, computed in float64.
     """
     arrays = [np.asarray(A, dtype=np.float64) for A in (x, h, Wx, Wh, bx, bh)]
     run = gru_variant_forward if arrays[0].ndim == 3 else gru_variant_step
-    return [(MISCONCEPTIONS[name], run(*arrays, **variant)) for name, variant in WRONG_VARIANTS.items()]
+    with np.errstate(over="ignore"):
+        return [(mistake, run(*arrays, **variant)) for mistake, variant in wrong_variants()]

@@ -45,10 +45,47 @@ class Misconception:
     """
     id: str
     explanation: str
+    #: a few words naming the mistake, for a message that names several at once
+    short: str = ""
+    #: for mistakes found together (see `combined`): the single mistakes, each with its own id
+    parts: tuple = ()
 
     def tag(self):
-        """The marker that feedback shows and autograder.outcomes.misconception_ids finds."""
-        return f"[misconception: {self.id}]"
+        """The marker(s) that feedback shows and autograder.outcomes.misconception_ids finds."""
+        return " ".join(f"[misconception: {part.id}]" for part in (self.parts or (self,)))
+
+
+def combined(parts, subject):
+    """One Misconception for several mistakes made together; the message names each in turn.
+
+    parts: the single Misconceptions, each with a `short` phrase; subject: what the values are
+    those of ("a GRU"). Its tag lists every part's id, so each is counted on its own.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    listed = "; ".join(f"({k}) {part.short} ({part.id})" for k, part in enumerate(parts, 1))
+    explanation = (f"your values are those of {subject} that differs from the course's in {len(parts)} ways, "
+                   f"each to fix: {listed}.")
+    return Misconception("+".join(part.id for part in parts), explanation, parts=tuple(parts))
+
+
+#: Results in a lower precision than the inputs (float32 out of float64 in).
+PRECISION_LOST = Misconception(
+    "precision-lost",
+    "somewhere your code computes in a lower precision "
+    "(an array made with dtype=np.float32, an .astype(np.float32), a float32 constant array). Create "
+    "arrays in the inputs' dtype (np.zeros_like, np.result_type of the inputs), so that float64 inputs "
+    "give float64 results.",
+    short="computes in a lower precision than its inputs")
+#: NaN or inf out of finite inputs: an exp that overflowed.
+ACTIVATION_OVERFLOW = Misconception(
+    "activation-overflow",
+    "The inputs were all finite, so an intermediate value overflowed: np.exp(a) is inf beyond a = 709.8 "
+    "in float64 (88.7 in float32), and inf / inf is nan. This happens with large pre-activations "
+    "(unscaled inputs such as 0 ... 24) and an activation written with exponentials, such as tanh as "
+    "(e^a - e^-a) / (e^a + e^-a). Use np.tanh, and a sigmoid that cannot overflow, such as "
+    "0.5 * (1 + np.tanh(0.5 * a)).",
+    short="an activation written with exponentials that overflow")
 
 
 def _short_traceback_handler(shell, etype, value, tb, tb_offset=None):
@@ -70,7 +107,7 @@ def use_short_tracebacks():
         shell.set_custom_exc((CheckFailed,), _short_traceback_handler)
 
 
-def _where_in_learner_code(tb):
+def where_in_learner_code(tb):
     """'line L of your cell' for the innermost frame in notebook code, or ''."""
     frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(_PACKAGE_DIR)]
     notebook_frames = [f for f in frames if "ipykernel" in f.filename or f.filename.startswith("<")]
@@ -103,12 +140,76 @@ def _index_str(index):
     return "(" + ", ".join(str(int(i)) for i in index) + ")"
 
 
+def _distinct_digits(expected, found):
+    """expected and found as strings with just enough significant digits (6 to 17) to tell them apart."""
+    for digits in range(6, 18):
+        a, b = f"{expected:.{digits}g}", f"{found:.{digits}g}"
+        if a != b:
+            return a, b
+    return a, b
+
+
+def _join_names(names):
+    """'dWx', 'dWx and dWh', 'dWx, dWh and dbx'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def scale_misconceptions(sizes):
+    """The gradient-scale mistakes for these sizes, as (Misconception, factor) pairs, likeliest first.
+
+    sizes: {"N": batch size, "T": number of steps (sequences only)}. A gradient multiplied
+    by factor (1/N, 1/T, 2 or 1/2) instead of the right one is named by these.
+    """
+    found = []
+    N, T = sizes.get("N", 1), sizes.get("T", 1)
+    if N > 1:
+        found.append((Misconception(
+            "grad-averaged-over-batch",
+            f"each is the right gradient divided by N = {N}, the batch size: it was averaged over the batch. "
+            "The loss these functions differentiate is a sum over the batch (an average, if one is wanted, is "
+            "already in the upstream gradient), so add the examples' contributions without dividing by N.",
+            short="averaged over the batch"), 1.0 / N))
+    if T > 1:
+        found.append((Misconception(
+            "grad-averaged-over-time",
+            f"each is the right gradient divided by T = {T}, the number of steps: it was averaged over time. "
+            "The weights are shared by every step, so their gradient is the sum of the steps' gradients, "
+            "not their mean.",
+            short="averaged over the steps"), 1.0 / T))
+    for factor in (2.0, 0.5):
+        found.append((Misconception(
+            "grad-factor-of-two",
+            f"each is the right gradient times {factor:g}: look for a derivative written as 2 * ... (of a "
+            "square that is not there) or a 0.5 too many, or a contribution added twice (or half of one missing).",
+            short="off by a factor of two"), factor))
+    return found
+
+
+def _sizes_of(names, expected):
+    """{"N": ..., "T": ...} read from the gradient of x, (N, D) or (N, T, D), if names has one."""
+    shape = np.shape(expected[names[0]]) if names and names[0] == "dx" else ()
+    return {"N": shape[0], "T": shape[1]} if len(shape) == 3 else {"N": shape[0]} if len(shape) == 2 else {}
+
+
+@dataclass
+class Problem:
+    """What is wrong with one checked value: its name, the message, the mistake recognised if any."""
+    name: str
+    text: str
+    misconception: Misconception = None
+
+    def message(self):
+        return f"{self.name} {self.text}"
+
+
 class FunctionChecks:
     """The checks made on one learner function; created by `checking`."""
 
     def __init__(self, function_name):
         self.function_name = function_name
         self.count = 0
+        self.inputs_dtype = None       # the float dtype of the last call's array arguments
+        self.inputs_finite = True      # whether they were all finite
 
     def fail(self, message):
         raise CheckFailed(f"{self.function_name}: {message}")
@@ -124,13 +225,16 @@ class FunctionChecks:
         # A backward test first runs the learner's forward to get a cache: say so when that fails.
         role = "" if name == self.function_name else f" (its test needs {name} to work first)"
         before = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in args]
+        floats = [a for a in args if isinstance(a, np.ndarray) and np.issubdtype(a.dtype, np.floating)]
+        self.inputs_dtype = np.result_type(*floats) if floats else None
+        self.inputs_finite = all(np.isfinite(a).all() for a in floats)
         try:
             result = function(*args)
         except NotImplementedError:
             self.fail(f"{name} is not implemented yet: it raised NotImplementedError{role}.")
         except Exception as error:  # the learner's bug, reported in one line
             self.fail(f"{name} raised {type(error).__name__}: {error}"
-                      f"{_where_in_learner_code(error.__traceback__)}{role}.")
+                      f"{where_in_learner_code(error.__traceback__)}{role}.")
         self.count += 1
         for arg_name, old, new in zip(_parameter_names(function, len(args)), before, args):
             if old is not None and (old.shape != new.shape or not np.array_equal(old, new, equal_nan=True)):
@@ -142,25 +246,60 @@ class FunctionChecks:
         return result
 
     def all_close(self, names, found, expected, tol, case="", misconceptions=()):
-        """close() for each name: found is a sequence, expected a dict keyed by name.
+        """close() for each name, reporting every wrong one: found is a sequence, expected a dict.
 
         misconceptions: (Misconception, values) pairs, values being a dict keyed by name
-        like expected: what each output would be after that mistake.
+        like expected: what each output would be after that mistake. Gradients (names
+        starting with "d") are also compared with the right ones scaled by 1/N, 1/T, 2 and
+        1/2 (N and T read from the shape of dx), to name a gradient averaged by mistake.
+        Wrong values that share a recognised mistake are named together, in one sentence.
         """
         suffix = f" ({case})" if case else ""
+        scales = scale_misconceptions(_sizes_of(names, expected))
+        problems = []
         for name, value in zip(names, found):
-            self.close(name + suffix, value, expected[name], tol,
-                       misconceptions=[(mistake, values[name]) for mistake, values in misconceptions])
+            mistakes = [(mistake, values[name]) for mistake, values in misconceptions]
+            if name.startswith("d"):
+                mistakes += [(mistake, factor * np.asarray(expected[name], dtype=np.float64))
+                             for mistake, factor in scales]
+            problem = self._problem(name, value, expected[name], tol, "", mistakes)
+            if problem is not None:
+                problems.append(problem)
+        self._fail_with(problems, suffix)
+
+    def _fail_with(self, problems, suffix=""):
+        """Fail naming every problem (if any); problems sharing a recognised mistake in one sentence."""
+        if not problems:
+            return
+        groups = {}  # one sentence per recognised mistake, one per unexplained value, in order
+        for problem in problems:
+            key = problem.misconception.id if problem.misconception else problem.name
+            groups.setdefault(key, []).append(problem)
+        sentences = []
+        for group in groups.values():
+            mistake = group[0].misconception
+            if mistake is None or len(group) == 1:
+                sentences.append(group[0].name + suffix + " " + group[0].text)
+            else:
+                sentences.append(f"{_join_names([p.name for p in group])}{suffix} are wrong: "
+                                 f"{mistake.explanation} {mistake.tag()}")
+        self.fail(" Also: ".join(sentences))
 
     def shape(self, name, found, expected_shape, hint=""):
         """Check that `found` is an array of `expected_shape`."""
         self.count += 1
+        problem = self._shape_problem(name, found, expected_shape, hint)
+        if problem is not None:
+            self.fail(problem.message())
+
+    def _shape_problem(self, name, found, expected_shape, hint=""):
         if not isinstance(found, np.ndarray):
-            self.fail(f"{name} should be a NumPy array of shape {tuple(expected_shape)}, "
-                      f"found a {type(found).__name__}.")
+            return Problem(name, f"should be a NumPy array of shape {tuple(expected_shape)}, "
+                                 f"found a {type(found).__name__}.")
         if found.shape != tuple(expected_shape):
             extra = f" ({hint})" if hint else ""
-            self.fail(f"{name} has shape {found.shape}, expected {tuple(expected_shape)}{extra}.")
+            return Problem(name, f"has shape {found.shape}, expected {tuple(expected_shape)}{extra}.")
+        return None
 
     def close(self, name, found, expected, tol, hint="", misconceptions=()):
         """Check shape, finiteness, then that found is within tol of expected.
@@ -174,28 +313,49 @@ class FunctionChecks:
         after that mistake. If the check fails and found matches one of them, the message
         names the mistake instead of only reporting wrong values.
         """
+        problem = self._problem(name, found, expected, tol, hint, misconceptions)
+        if problem is not None:
+            self.fail(problem.message())
+
+    def _problem(self, name, found, expected, tol, hint="", misconceptions=()):
+        """close()'s verdict: None if found passes, else the Problem (with the mistake recognised)."""
         expected = np.asarray(expected, dtype=np.float64)
-        self.shape(name, found, expected.shape, hint)
-        self.count += 1
+        self.count += 2
+        problem = self._shape_problem(name, found, expected.shape, hint)
+        if problem is not None:
+            return problem
         if not np.issubdtype(found.dtype, np.floating):
-            self.fail(f"{name} has dtype {found.dtype}, expected a floating-point array.")
+            return Problem(name, f"has dtype {found.dtype}, expected a floating-point array.")
         bad = ~np.isfinite(found)
         if bad.any():
-            index = _index_str(np.argwhere(bad)[0])
-            self.fail(f"{name} contains {found[tuple(np.argwhere(bad)[0])]} at index {index}; "
-                      "all values should be finite.")
+            index = np.argwhere(bad)[0]
+            text = f"contains {found[tuple(index)]} at index {_index_str(index)}; all values should be finite."
+            if self.inputs_finite and np.isfinite(expected).all():
+                return Problem(name, f"{text} {ACTIVATION_OVERFLOW.explanation} {ACTIVATION_OVERFLOW.tag()}",
+                               ACTIVATION_OVERFLOW)
+            return Problem(name, text)
         error = rel_error(found, expected)
-        if error > tol and _scaled_max_error(found, expected) > tol:
-            for misconception, value in misconceptions:
-                value = np.asarray(value)
-                if value.shape == found.shape and rel_error(found, value) <= max(tol, TOL_FLOAT32):
-                    self.fail(f"{name} is wrong: {misconception.explanation} {misconception.tag()}")
-            diff = np.abs(found.astype(np.float64) - expected)
-            worst = np.unravel_index(np.argmax(diff), diff.shape)
-            location = f" Largest difference at index {_index_str(worst)}: " if diff.ndim else " "
-            extra = f" Hint: {hint}" if hint else ""
-            self.fail(f"{name} is wrong (relative error {error:.1e}, tolerance {tol:.0e}).{location}"
-                      f"expected {expected[worst]:.6g}, found {found[worst]:.6g}.{extra}")
+        if error <= tol or _scaled_max_error(found, expected) <= tol:
+            return None
+        for misconception, value in misconceptions:
+            value = np.asarray(value)
+            if value.shape == found.shape and rel_error(found, value) <= max(tol, TOL_FLOAT32):
+                return Problem(name, f"is wrong: {misconception.explanation} {misconception.tag()}", misconception)
+        diff = np.abs(found.astype(np.float64) - expected)
+        worst = np.unravel_index(np.argmax(diff), diff.shape)
+        location = f" Largest difference at index {_index_str(worst)}: " if diff.ndim else " "
+        wanted, got = _distinct_digits(expected[worst], float(found[worst]))
+        numbers = f"(relative error {error:.1e}, tolerance {tol:.0e}).{location}expected {wanted}, found {got}."
+        lower = self.inputs_dtype is not None and found.dtype.itemsize < np.dtype(self.inputs_dtype).itemsize
+        if lower and error <= 1000 * np.finfo(found.dtype).eps:  # rounding-sized: the dtype is the bug
+            return Problem(name, f"is wrong {numbers} It has dtype {found.dtype} but the inputs were "
+                                 f"{np.dtype(self.inputs_dtype).name}: {PRECISION_LOST.explanation} "
+                                 f"{PRECISION_LOST.tag()}", PRECISION_LOST)
+        if lower:
+            numbers += (f" (Also, it has dtype {found.dtype} but the inputs were "
+                        f"{np.dtype(self.inputs_dtype).name}.)")
+        extra = f" Hint: {hint}" if hint else ""
+        return Problem(name, f"is wrong {numbers}{extra}")
 
     def gradients(self, forward, inputs, upstream, analytic, names, tol=TOL_GRADCHECK):
         """Compare analytic gradients with centered differences of `forward`.
@@ -208,9 +368,10 @@ class FunctionChecks:
         - names: list of the gradients' names, for messages
         """
         numeric = numerical_gradients(forward, inputs, upstream)
-        for name, found, expected in zip(names, analytic, numeric):
-            self.close(name, found, expected, tol,
-                       hint="this is a centered-difference gradient check of your own forward pass.")
+        hint = "this is a centered-difference gradient check of your own forward pass."
+        problems = [self._problem(name, found, expected, tol, hint) for name, found, expected in
+                    zip(names, analytic, numeric)]
+        self._fail_with([problem for problem in problems if problem is not None])
 
 
 @contextmanager
@@ -245,3 +406,32 @@ def random_arrays(rng, shapes, dtype=np.float64, scale=0.5):
     and a check would pass for wrong code.
     """
     return [(scale * rng.standard_normal(shape)).astype(dtype) for shape in shapes]
+
+
+#: The scale of the weights in saturating_arrays: with inputs up to 24, pre-activations reach tens of
+#: thousands, far beyond 709.8, where np.exp overflows in float64.
+SATURATING_WEIGHT_SCALE = 100.0
+
+
+def saturating_arrays(rng, shapes, states=1, dtype=np.float64):
+    """Inputs that saturate every activation: unscaled integers 0, 1, ..., 24 and large weights.
+
+    shapes: x's first ((N, D) or (N, T, D)), then `states` initial states (N, H) (1, or 2 for
+    the LSTM's h and c), then the weights, Wx (D, G*H) first. x holds 0, 1, 2, ... (cycling
+    through 0 ... 24), the raw kind of input a learner might feed a network unscaled; the
+    states are 0.5 times standard normal, the weights standard normal times
+    SATURATING_WEIGHT_SCALE, redrawn until every block of H columns of x @ Wx has a value
+    beyond 2000 (every gate and the candidate then overflow np.exp somewhere). Correct code
+    gives finite values (saturated gates, states near -1 and 1); an activation written with
+    exponentials gives inf or nan.
+    """
+    x = (np.arange(np.prod(shapes[0])) % 25).reshape(shapes[0]).astype(np.float64)
+    H = shapes[1][-1]
+    Wx_at = 1 + states
+    for _ in range(1000):
+        arrays = ([x] + [0.5 * rng.standard_normal(s) for s in shapes[1:Wx_at]]
+                  + [SATURATING_WEIGHT_SCALE * rng.standard_normal(s) for s in shapes[Wx_at:]])
+        pre = np.abs(x @ arrays[Wx_at]).reshape(-1, shapes[Wx_at][1] // H, H)   # (..., G, H)
+        if (pre.max(axis=(0, 2)) > 2000).all():
+            break
+    return [a.astype(dtype) for a in arrays]

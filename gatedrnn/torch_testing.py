@@ -23,10 +23,13 @@ import inspect
 import textwrap
 from contextlib import contextmanager
 
+import numpy as np
 import torch
 
 from .builtin_gru import BuiltinGRUCalled, builtin_gru_forbidden
-from .testing import TOL_FLOAT32, TOL_FLOAT64, CheckFailed, FunctionChecks, use_short_tracebacks
+from .gru_variants import gru_variant_forward, wrong_variant_values, wrong_variants
+from .testing import (TOL_FLOAT32, TOL_FLOAT64, CheckFailed, FunctionChecks, where_in_learner_code,
+                      use_short_tracebacks)
 
 #: Attribute and imported names that reach a built-in GRU. Learner classes are themselves
 #: called GRU and GRUCell, so bare names are allowed; `nn.GRU`, `torch.gru_cell`, `_VF...` are not.
@@ -57,7 +60,12 @@ def builtin_gru_references(cls):
 
 
 class ModuleChecks(FunctionChecks):
-    """The checks made on one learner class; created by `torch_checking`."""
+    """The checks made on one learner class; created by `torch_checking`.
+
+    `case` describes the comparison under way ("h0=None, float64 on cpu"), for messages.
+    """
+
+    case = ""
 
     def call(self, function, *args, returns=None, **kwargs):
         """Call learner code (a class, a module, a method) with the built-in GRUs forbidden.
@@ -67,6 +75,7 @@ class ModuleChecks(FunctionChecks):
         """
         name = getattr(function, "__name__", type(function).__name__)
         before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
+        self.inputs_finite = all(bool(torch.isfinite(a).all()) for a in args if isinstance(a, torch.Tensor))
         calls = []
         try:
             with builtin_gru_forbidden(calls):
@@ -75,7 +84,9 @@ class ModuleChecks(FunctionChecks):
             self.fail(f"{name} is not implemented yet: it raised NotImplementedError.")
         except Exception as error:  # the learner's bug (or a refused built-in), in one line
             if not calls:
-                self.fail(f"{name} raised {type(error).__name__}: {error}.")
+                where = f" in the case {self.case}" if self.case else ""
+                self.fail(f"{name} raised {type(error).__name__}{where}: {error}"
+                          f"{where_in_learner_code(error.__traceback__)}.")
         if calls:
             self.fail(f"{name} called {calls[0]}, a built-in GRU: {DELEGATION}. [delegation]")
         self.count += 1
@@ -122,12 +133,19 @@ class ModuleChecks(FunctionChecks):
             self.fail(f"load_state_dict {direction} failed: {str(error).splitlines()[0]}")
 
     def gradients_close(self, names, found, expected, tol, case=""):
-        """close() for gradient tensors (found may hold None: no gradient reached that tensor)."""
+        """close() for gradient tensors, naming every wrong one (found may hold None: no gradient
+        reached that tensor)."""
         suffix = f" ({case})" if case else ""
+        failures = []
         for name, value, reference in zip(names, found, expected):
-            if value is None:
-                self.fail(f"no gradient reached {name}{suffix}: is it used, and is the graph kept?")
-            self.close(f"gradient of {name}{suffix}", value, reference, tol)
+            try:
+                if value is None:
+                    self.fail(f"no gradient reached {name}{suffix}: is it used, and is the graph kept?")
+                self.close(f"gradient of {name}{suffix}", value, reference, tol)
+            except CheckFailed as failure:
+                failures.append(str(failure).removeprefix(f"{self.function_name}: "))
+        if failures:
+            self.fail(" Also: ".join(failures))
 
 
 @contextmanager
@@ -183,14 +201,17 @@ def compare_cell(check, cell, reference, N, dtype=torch.float64, device="cpu", t
     x64, h64, up64 = _draw((N, D), dtype), _draw((N, H), dtype), _draw((N, H), dtype)
     h64 = h64 if with_h else torch.zeros_like(h64)
     x, h, up = _on(x64, dtype, device), _on(h64, dtype, device), up64.to(dtype=dtype, device=device)
+    check.case = _describe(case, dtype, device)
     h_next = check.call(cell, x, h) if with_h else check.call(cell, x)
     x64.requires_grad_(), h64.requires_grad_()
     expected = reference(x64, h64)
-    check.close(f"h_next{case}", h_next, expected.to(dtype=dtype, device=device), tol)
+    check.close(f"h_next{case}", h_next, expected.to(dtype=dtype, device=device), tol,
+                misconceptions=wrong_variant_values(_numpy(x64), _numpy(h64), *_course_weights(reference, "")))
     names = [name for name, _ in reference.named_parameters()]
     mine = dict(cell.named_parameters())
     tensors = [x, h] if with_h else [x]
     found = check.call(gradients, [(h_next, up)], tensors + [mine[n] for n in names])
+    check.case = ""
     wanted = gradients([(expected, up64)], ([x64, h64] if with_h else [x64]) + list(reference.parameters()))
     check.gradients_close(["x", "h"][:len(tensors)] + names, found,
                           [g.to(dtype=dtype, device=device) for g in wanted], tol, case.strip(" ,()"))
@@ -214,19 +235,71 @@ def compare_gru(check, model, reference, N, T, dtype=torch.float64, device="cpu"
     up_out64, up_h64 = _draw(out_shape, dtype), _draw((L, N, H), dtype)
     x, h0 = _on(x64, dtype, device), _on(h64, dtype, device)
     up_out, up_h = up_out64.to(dtype=dtype, device=device), up_h64.to(dtype=dtype, device=device)
+    check.case = _describe(case, dtype, device)
     output, h_n = check.call(model, x, h0, returns=2) if with_h0 else check.call(model, x, returns=2)
     x64.requires_grad_(), h64.requires_grad_()
     expected_out, expected_h = reference(x64, h64) if with_h0 else reference(x64)
-    check.close(f"output{case}", output, expected_out.to(dtype=dtype, device=device), tol)
-    check.close(f"h_n{case}", h_n, expected_h.to(dtype=dtype, device=device), tol)
+    variants = _wrong_gru_values(reference, _numpy(x64), _numpy(h64) if with_h0 else np.zeros(h64.shape))
+    check.close(f"output{case}", output, expected_out.to(dtype=dtype, device=device), tol,
+                misconceptions=[(mistake, out) for mistake, out, _ in variants])
+    check.close(f"h_n{case}", h_n, expected_h.to(dtype=dtype, device=device), tol,
+                misconceptions=[(mistake, last) for mistake, _, last in variants])
     names = [name for name, _ in reference.named_parameters()]
     mine = dict(model.named_parameters())
     tensors = [x, h0] if with_h0 else [x]
     found = check.call(gradients, [(output, up_out), (h_n, up_h)], tensors + [mine[n] for n in names])
+    check.case = ""
     wanted = gradients([(expected_out, up_out64), (expected_h, up_h64)],
                        ([x64, h64] if with_h0 else [x64]) + list(reference.parameters()))
     check.gradients_close(["x", "h0"][:len(tensors)] + names, found,
                           [g.to(dtype=dtype, device=device) for g in wanted], tol, case.strip(" ,()"))
+
+
+def _describe(case, dtype, device):
+    """'h0=None, float64 on cpu': the comparison under way, for a crash's message."""
+    what = case.strip(" ,()") or "defaults"
+    return f"{what}, {str(dtype).removeprefix('torch.')} on {torch.device(device).type}"
+
+
+def _numpy(tensor):
+    return tensor.detach().cpu().double().numpy()
+
+
+def _course_weights(reference, suffix):
+    """(Wx (D, 3H), Wh (H, 3H), bx (3H,), bh (3H,)) of a torch GRU or GRUCell (layer `suffix`), float64."""
+    Wx = _numpy(getattr(reference, "weight_ih" + suffix)).T
+    Wh = _numpy(getattr(reference, "weight_hh" + suffix)).T
+    biases = [getattr(reference, name + suffix, None) for name in ("bias_ih", "bias_hh")]
+    return [Wx, Wh] + [_numpy(b) if b is not None else np.zeros(Wh.shape[1]) for b in biases]
+
+
+def _wrong_gru_values(reference, x, h0):
+    """(Misconception, output, h_n) of every wrong GRU (gatedrnn.gru_variants) with a torch GRU's weights.
+
+    x and h0 in the reference's layout: x (T, N, D) or (N, T, D) if batch_first, h0 (L*K, N, H),
+    K = 2 directions if bidirectional (the reverse one reads the sequence from its end), else 1.
+    [] with dropout in training mode, which the variants do not reproduce.
+    """
+    if reference.training and reference.dropout > 0:
+        return []
+    K = 2 if getattr(reference, "bidirectional", False) else 1
+    sequence = x if reference.batch_first else x.transpose(1, 0, 2)   # (N, T, D)
+    found = []
+    with np.errstate(over="ignore"):
+        for mistake, variant in wrong_variants():
+            inputs, last = sequence, []
+            for layer in range(reference.num_layers):
+                directions = []
+                for d in range(K):
+                    weights = _course_weights(reference, f"_l{layer}" + ("_reverse" if d else ""))
+                    states = gru_variant_forward(inputs[:, ::-1] if d else inputs, h0[layer * K + d], *weights,
+                                                 **variant)                      # (N, T, H), in reading order
+                    last.append(states[:, -1])
+                    directions.append(states[:, ::-1] if d else states)
+                inputs = np.concatenate(directions, axis=2)                      # (N, T, K*H)
+            output = inputs if reference.batch_first else inputs.transpose(1, 0, 2)
+            found.append((mistake, output, np.stack(last)))
+    return found
 
 
 __all__ = ["BuiltinGRUCalled", "CheckFailed", "ModuleChecks", "builtin_gru_forbidden", "builtin_gru_references",

@@ -2,7 +2,7 @@
 
 The tests serve _build/html themselves on 127.0.0.1 (an ephemeral port) and reuse one browser
 (tests/chromium.py) for the whole module. On every page: no console error, no failed request,
-no request to any other host, math typeset by the vendored MathJax with no TeX source left in
+no request to any other host (nor a URL of one in an inline script), math typeset by the vendored MathJax with no TeX source left in
 the text, every image loaded, a copy button on every code block. Then: search, the next and
 previous links through the whole book, the sidebar on a laptop and (behind its toggle) on a
 phone, the glossary's Japanese glyphs, and screenshots of the key pages at a laptop and a phone
@@ -94,6 +94,8 @@ PAGE_FACTS = """(() => {
     images: [...document.images].map(i => ({src: i.getAttribute('src'), loaded: i.complete && i.naturalWidth > 0})),
     codeBlocks: document.querySelectorAll('div.highlight pre').length,
     copyButtons: document.querySelectorAll('div.highlight button.copybtn').length,
+    inlineUrls: [...document.querySelectorAll('script:not([src])')]
+      .flatMap(s => s.textContent.match(/https?:\\/\\/[^\\s'"`)<>]+/g) || []),
   };
 })()"""
 # TeX that MathJax should have turned into math: \( \) \[ \] $$ \begin{...} or $...$
@@ -117,6 +119,7 @@ def test_page_reads_cleanly(browser, server, page):
     problems += [f"failed request: {f}" for f in load.failed]
     problems += [f"request to another host: {u}" for u in load.requests
                  if urlsplit(u).scheme not in {"data", "blob", "about"} and not u.startswith(server)]
+    problems += [f"an inline script names another host: {u}" for u in facts["inlineUrls"] if not u.startswith(server)]
     problems += [f"math not typeset: {m!r}" for m in facts["untypeset"]]
     problems += [f"TeX error: {e}" for e in facts["texErrors"]]
     problems += [f"raw TeX left in the text: {m.group()!r}" for m in RAW_TEX.finditer(facts["text"])]

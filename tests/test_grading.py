@@ -113,19 +113,23 @@ def test_a_worker_that_dies_costs_its_submission_a_zero_with_the_reason(tmp_path
     """Submissions are graded in worker processes (autograder.worker); one that dies must not
     lose the row or stop the run: the submission gets a zero and a status that says why."""
     from autograder.grading import ClassGrader
-    from autograder.worker import WorkerProcess
+    from autograder.settings import GradingSettings
+    from autograder.submission import write_course_config
+    from autograder.worker import WorkerProcess, grade_in
 
     (tmp_path / "submitted" / "a1" / "rnn").mkdir(parents=True)
     shutil.copy(source_notebook("rnn"), tmp_path / "submitted" / "a1" / "rnn" / "rnn.ipynb")
-    grader = ClassGrader("rnn", tmp_path / "submitted", tmp_path / "out", sandbox=False)
-    grader.write_config()
-    worker = WorkerProcess(grader, None, tmp_path / "out" / "logs" / "worker-0.log")
-    worker.settings["assignment"] = "no-such-assignment"  # the worker raises on start and exits
+    settings = GradingSettings.make("rnn", tmp_path / "submitted", tmp_path / "out", sandbox=False)
+    grader = ClassGrader(settings)
+    write_course_config(settings)
+    # the worker raises on start and exits
+    worker = WorkerProcess(settings.replace(assignment="no-such-assignment"), None,
+                           tmp_path / "out" / "logs" / "worker-0.log")
     try:
-        result = grader.grade_in(worker, "a1")
+        result = grade_in(worker, settings, grader.functions, "a1")
     finally:
         worker.close()
     assert (result.score, result.function_scores) == (0.0, {f.name: 0.0 for f in grader.functions})
     assert result.status.startswith("the grading worker stopped (exit status 1)")
     assert "unknown assignment 'no-such-assignment'" in (tmp_path / "out" / "logs" / "worker-0.log").read_text()
-    assert "could not be graded: the grading worker stopped" in grader.feedback_path("a1").read_text()
+    assert "could not be graded: the grading worker stopped" in settings.feedback_path("a1").read_text()

@@ -32,7 +32,7 @@ def postgres_url():
     if os.geteuid() != 0:
         pytest.skip("starting a PostgreSQL server as the postgres user needs root")
     binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    assert binaries, "PostgreSQL is not installed: `make install` installs Debian's postgresql package"
+    assert binaries, "PostgreSQL is not installed: `make system-packages` (as root; `make test` runs it) installs Debian's postgresql package"
     bin_dir = os.path.dirname(binaries[-1])
     folder = tempfile.mkdtemp(prefix="course-postgres-")
     shutil.chown(folder, "postgres", "postgres")

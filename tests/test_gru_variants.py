@@ -144,9 +144,10 @@ def test_each_misconception_value_is_what_that_mistake_computes():
         "gru-gate-order-zrn": (1 - r) * np.tanh(a_x[:, 2 * H:] + z * a_h[:, 2 * H:]) + r * h,  # r and z swapped
     }
     values = wrong_variant_values(x, h, Wx, Wh, bx, bh)
-    assert [m.id for m, _ in values] == sorted(by_hand, key=list(MISCONCEPTIONS).index)
+    singles = [(m, v) for m, v in values if not m.parts]
+    assert sorted(m.id for m, _ in singles) == sorted(by_hand)
     right = gru_step_reference(x, h, Wx, Wh, bx, bh)[0]
-    for misconception, value in values:
+    for misconception, value in singles:
         assert rel_error(value, by_hand[misconception.id]) < TOL_ROUNDING, misconception.id
         assert rel_error(value, right) > DIFFERENT, misconception.id
     sequence_values = wrong_variant_values(*gru_inputs(8))
@@ -193,3 +194,25 @@ def test_gru_reference_shape_errors_name_the_argument():
         gru_step_reference(x[:, 0], h0, Wx, Wh, bx, bh, np.zeros((3, 5)))
     with pytest.raises(ValueError, match=r"gru_reset_before_reference: W has shape \(5, 18\), expected \(18, 5\)"):
         gru_reset_before_reference(x, h0, Wx, Wh.T, bx, bh)
+
+
+def test_every_combination_of_deviations_is_recognised_and_names_each():
+    """15 wrong GRUs (2**4 - 1), all different; the z|r|n + reset-before + reversed-update one by hand."""
+    from autograder.outcomes import misconception_ids
+
+    x, h, Wx, Wh, bx, bh = gru_inputs(9)
+    x = x[:, 0]
+    H = h.shape[1]
+    a_x, a_h = x @ Wx + bx, h @ Wh + bh
+    z, r = sigmoid(a_x[:, :H] + a_h[:, :H]), sigmoid(a_x[:, H:2 * H] + a_h[:, H:2 * H])  # read as z | r | n
+    n = np.tanh(a_x[:, 2 * H:] + (r * h) @ Wh[:, 2 * H:] + bh[2 * H:])                   # reset before
+    by_hand = (1 - z) * h + z * n                                                        # reversed update
+    values = wrong_variant_values(x, h, Wx, Wh, bx, bh)
+    assert len(values) == 15 and len({m.id for m, _ in values}) == 15
+    for k, (_, a) in enumerate(values):
+        assert all(rel_error(a, b) > DIFFERENT for _, b in values[k + 1:])
+    matches = [m for m, v in values if rel_error(v, by_hand) < TOL_ROUNDING]
+    assert len(matches) == 1
+    assert misconception_ids(matches[0].tag()) == ["gru-gate-order-zrn", "gru-reset-before-product",
+                                                  "gru-reversed-update"]
+    assert "(1) it reads the packed blocks as z | r | n" in matches[0].explanation

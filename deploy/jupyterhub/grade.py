@@ -117,9 +117,7 @@ def grade(assignment, jobs, limits, settings):
                "--db", f"sqlite:///{work / 'gradebook.db'}", "--jobs", str(jobs), "--fresh"]
     for name, value in limits.items():
         command += ["--" + name.replace("_", "-"), str(value)]
-    # GATED_RNN_HUB_FEEDBACK: feedback pages use the hub's MathJax (see autograder/nbgrader_config.py)
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:/usr/sbin:/usr/bin:/sbin:/bin",
-               GATED_RNN_HUB_FEEDBACK="1")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:/usr/sbin:/usr/bin:/sbin:/bin")
     status = subprocess.run(command, cwd=repo, env=env).returncode
     if status != 0:
         raise Refused(f"grading stopped (exit status {status}); nothing was written to {course}")

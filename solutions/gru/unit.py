@@ -40,7 +40,8 @@ CASES = {
     # Forgets the gradient that flows back from later steps: only gru_backward is wrong.
     "wrong_backward": Case(edits=[("gru_backward", "dh[:, t, :] + dh_from_later", "dh[:, t, :]")],
                            lost={"gru_backward": 4}, feedback=["Score: 8.0 / 12.0"], passed=3,
-                           summary=["gru_backward 0 / 4 \u2717 dx is wrong (relative error"], misconceptions=[]),
+                           summary=["gru_backward 0 / 4 \u2717 dx, dh0, dWx, dWh, dbx and dbh are wrong: "
+                                    "no gradient flows to earlier steps"], misconceptions=["bptt-no-carry"]),
     # Forgets the direct path z * h_prev into dh_prev: the step backward is wrong, and so is gru_backward.
     "wrong_step_backward": Case(edits=[("gru_step_backward", " + dh_next * z", "")],
                                 lost={"gru_step_backward": 4, "gru_backward": 4}),

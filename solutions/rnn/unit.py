@@ -24,8 +24,9 @@ CASES = {
     # Forgets the gradient that flows back from later steps: only rnn_backward is wrong.
     "wrong_backward": Case(
         edits=[("rnn_backward", "dh[:, t, :] + dh_from_later", "dh[:, t, :]")], lost={"rnn_backward": 3},
-        feedback=["Score: 7.0 / 10.0", "rnn_backward: dx is wrong (relative error", "expected", "found"],
-        passed=3, summary=["rnn_backward 0 / 3 \u2717 dx is wrong (relative error"]),
+        feedback=["Score: 7.0 / 10.0", "rnn_backward: dx, dh0, dWx, dWh and db are wrong: no gradient flows"],
+        passed=3, summary=["rnn_backward 0 / 3 \u2717 dx, dh0, dWx, dWh and db are wrong: no gradient flows"],
+        misconceptions=["bptt-no-carry"]),
     # Forgets tanh's derivative: rnn_step_backward is wrong, and so is rnn_backward, which calls it.
     "wrong_step_backward": Case(
         edits=[("rnn_step_backward", "dh_next * (1.0 - h_next * h_next)", "dh_next")],

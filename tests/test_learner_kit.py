@@ -1,0 +1,244 @@
+"""The learner's kit (kit/pyproject.toml, built by `make dist`): one wheel for a learner's own Python.
+
+- the wheel holds the gatedrnn package and its data, not the grader, and no line of any
+  solution or hidden test;
+- it requires exactly what the released notebooks and gatedrnn import, pinned to the
+  versions of constraints.txt, and none of the maintainer's tools;
+- in a fresh virtual environment with only ipykernel, a released notebook stops in its first
+  cell with one line that says what to install; after `pip install` of the wheel alone (pip
+  fetches its dependencies as it would for a learner), completed notebooks pass every
+  visible test.
+"""
+
+import ast
+import copy
+import json
+import re
+import sys
+import time
+import tomllib
+import zipfile
+from importlib.metadata import packages_distributions
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from autograder.assignments import (REPO, assignment_names, hidden_test_lines, nbgrader_meta, released_notebook,
+                                    solution_lines, source_notebook)
+from conftest import completed_release, run
+
+KIT = tomllib.loads((REPO / "kit" / "pyproject.toml").read_text())["project"]
+WHEEL_NAME = f"{KIT['name'].replace('-', '_')}-{KIT['version']}-py3-none-any.whl"
+MAINTAINER_TOOLS = {"jupyter-book", "pytest", "psycopg", "psycopg-binary", "sphinx", "jupytext", "gated-rnn-course"}
+MISSING_KIT = "This notebook needs the course's learner kit: "
+CHECK_MARK = "\u2713"
+
+
+def canonical(name):
+    """A distribution name as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pins(lines):
+    """{canonical name: version} of the `name==version` lines among lines."""
+    found = {}
+    for line in lines:
+        match = re.match(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s;#]+)", line.strip())
+        if match:
+            found[canonical(match[1].split("[")[0])] = match[2]
+    return found
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """The wheel `make dist` builds (into a temporary folder instead of _build/dist)."""
+    dist = tmp_path_factory.mktemp("dist")
+    run(["make", "--no-print-directory", "dist", f"KIT_DIST={dist}"])
+    wheels = list(dist.glob("*.whl"))
+    assert [w.name for w in wheels] == [WHEEL_NAME]
+    return wheels[0]
+
+
+def wheel_files(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_wheel_holds_gatedrnn_and_not_the_grader(wheel):
+    names = set(wheel_files(wheel))
+    shipped = {str(p.relative_to(REPO)) for p in (REPO / "gatedrnn").rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts}
+    assert shipped and shipped <= names, sorted(shipped - names)
+    tops = {name.split("/")[0] for name in names}
+    assert tops == {"gatedrnn", f"{KIT['name'].replace('-', '_')}-{KIT['version']}.dist-info",
+                    f"{KIT['name'].replace('-', '_')}-{KIT['version']}.data"}, tops
+
+
+# Found by the test below and not fixed here (it is the forecast unit's design): the course's
+# own make_windows, standardize and training code, which the forecast exercise asks for, is
+# gatedrnn.forecasting, which the chapter uses and the notebook's visible tests import as
+# `reference`. strict: once fixed, the test passes and this entry must go.
+KNOWN_LEAKS = {"forecast": "the forecast exercise's reference solution is gatedrnn.forecasting, "
+                           "which the notebook itself imports"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_LEAKS[name]))
+                                  if name in KNOWN_LEAKS else name for name in assignment_names()])
+def test_wheel_holds_no_solution_and_no_hidden_test(wheel, name):
+    secret = solution_lines(source_notebook(name)) + hidden_test_lines(source_notebook(name))
+    assert len(secret) > 10  # the search has something to look for
+    leaks = []
+    for path, data in wheel_files(wheel).items():
+        flat = " ".join(data.decode("utf-8", errors="replace").split())
+        leaks += [f"{path}: {line}" for line in secret if " ".join(line.split()) in flat]
+    assert not leaks, "\n".join(leaks)
+
+
+def top_level_imports(source):
+    """The top-level modules that Python source imports (absolute imports only)."""
+    modules = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            modules.add(node.module.split(".")[0])
+    return modules
+
+
+def test_requirements_are_what_the_notebooks_import_pinned_as_the_lock(wheel):
+    metadata = wheel_files(wheel)[f"{KIT['name'].replace('-', '_')}-{KIT['version']}.dist-info/METADATA"].decode()
+    required = pins(line.removeprefix("Requires-Dist:") for line in metadata.splitlines()
+                    if line.startswith("Requires-Dist:"))
+    assert len(required) == len(KIT["dependencies"])  # every requirement is a == pin
+    locked = pins((REPO / "constraints.txt").read_text().splitlines())
+    assert {name: locked.get(name) for name in required} == required
+    assert not set(required) & MAINTAINER_TOOLS
+    # What the released notebooks and gatedrnn import comes from the standard library, gatedrnn
+    # or a direct requirement of the kit.
+    sources = [cell.source for name in assignment_names()
+               for cell in nbformat.read(str(released_notebook(name)), as_version=4).cells if cell.cell_type == "code"]
+    sources += [p.read_text() for p in (REPO / "gatedrnn").rglob("*.py")]
+    imported = set().union(*map(top_level_imports, sources)) - set(sys.stdlib_module_names) - {"gatedrnn"}
+    providers = {module: {canonical(d) for d in packages_distributions().get(module, [])} for module in imported}
+    assert {"numpy", "torch", "matplotlib"} <= imported
+    assert all(providers[module] & set(required) for module in imported), providers
+
+
+@pytest.mark.book
+def test_every_exercise_page_offers_the_wheel_and_says_how_to_use_it(wheel):
+    html = REPO / "_build" / "html"
+    pages = sorted(REPO.glob("chapters/*/*_exercises.md"))
+    assert pages
+    fresh = wheel_files(wheel)
+    for source in pages:
+        page = html / source.relative_to(REPO).with_suffix(".html")
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        downloads = [a["href"] for a in soup.select("a.download")]
+        offered = [(page.parent / href).resolve() for href in downloads if href.endswith("/" + WHEEL_NAME)]
+        assert len(offered) == 1 and offered[0].is_relative_to(html / "_downloads"), (page, downloads)
+        # The wheel the book offers is the current kit: the same files, gatedrnn's as in the repository.
+        files = wheel_files(offered[0])
+        assert set(files) == set(fresh) and all(files[n] == fresh[n] for n in fresh if n.startswith("gatedrnn/"))
+        notebooks = [Path(href).name for href in downloads if href.endswith(".ipynb")]
+        assert len(notebooks) == 1, (page, downloads)
+        blocks = [pre.get_text() for pre in soup.select("pre")]
+        assert f"pip install {WHEEL_NAME}\njupyter lab {notebooks[0]}\n" in blocks, (page, blocks)
+
+
+# -- a learner's fresh environment ---------------------------------------------------------------
+
+class LearnerEnvironment:
+    """A virtual environment made from the base Python, with a kernel spec for it."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.python = folder / "venv" / "bin" / "python"
+        run([sys.executable, "-m", "venv", str(folder / "venv")])
+        kernel = folder / "kernels" / "learner"
+        kernel.mkdir(parents=True)
+        (kernel / "kernel.json").write_text(json.dumps({
+            "argv": [str(self.python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "learner", "language": "python"}))
+
+    def pip_install(self, *args):
+        started = time.monotonic()
+        run([str(self.python), "-m", "pip", "install", "--quiet", *args], cwd=self.folder)
+        return time.monotonic() - started
+
+    def execute(self, notebook):
+        """Run a copy of notebook in this environment's kernel, in a folder of its own (not the
+        repository, whose gatedrnn/ the kernel would otherwise import); the executed copy."""
+        notebook = copy.deepcopy(notebook)
+        work = self.folder / "work"
+        work.mkdir(exist_ok=True)
+        manager = KernelManager(kernel_name="learner",
+                                kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(self.folder / "kernels")]))
+        client = NotebookClient(notebook, km=manager, timeout=600, resources={"metadata": {"path": str(work)}})
+        try:
+            client.execute()
+        except CellExecutionError:
+            pass  # the outputs say what happened
+        return notebook
+
+
+@pytest.fixture(scope="module")
+def learner(tmp_path_factory):
+    return LearnerEnvironment(tmp_path_factory.mktemp("learner"))
+
+
+def test_without_the_kit_the_first_cell_says_what_to_install(learner):
+    learner.pip_install("ipykernel", "-c", str(REPO / "constraints.txt"))  # a bare Jupyter kernel
+    for name in assignment_names():
+        executed = learner.execute(nbformat.read(str(released_notebook(name)), as_version=4))
+        code = [cell for cell in executed.cells if cell.cell_type == "code"]
+        errors = [output for output in code[0].outputs if output.output_type == "error"]
+        assert len(errors) == 1 and not [o for o in code[0].outputs if o.output_type != "error"], code[0].outputs
+        assert errors[0].traceback == [errors[0].evalue]  # one line, no traceback
+        message = errors[0].evalue
+        assert message.startswith(MISSING_KIT) and message.endswith("then restart the kernel."), message
+        assert f"`{learner.python} -m pip install {WHEEL_NAME}`" in message
+        assert all(cell.execution_count is None for cell in code[1:])  # the notebook stopped there
+
+
+@pytest.fixture(scope="module")
+def installed(learner, wheel):
+    """The learner environment after `pip install` of the wheel alone (after the test above)."""
+    seconds = learner.pip_install(str(wheel))
+    print(f"\n{wheel.name}: {wheel.stat().st_size / 1e6:.2f} MB; pip install with its dependencies took {seconds:.0f} s")
+    return learner
+
+
+def test_the_kit_hides_nbgraders_instructor_panels(installed):
+    process = run([str(installed.python.parent / "jupyter"), "labextension", "list"])
+    listed = process.stdout + process.stderr  # it lists on stderr
+    disabled = listed.split("Disabled extensions:")[1].split()
+    assert disabled == ["@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment",
+                        "@jupyter/nbgrader:formgrader"], listed
+    assert "@jupyter/nbgrader v0.9.6" in listed  # the rest, Validate included, stays on
+
+
+def test_the_wheel_alone_makes_completed_notebooks_pass(installed):
+    learner = installed
+    listed = run([str(learner.python), "-m", "pip", "list", "--format=freeze"]).stdout.splitlines()
+    installed = pins(listed)
+    assert not set(installed) & MAINTAINER_TOOLS, set(installed) & MAINTAINER_TOOLS
+    assert installed["torch"].split("+")[0] == kit_pin("torch")
+    for name in assignment_names():
+        executed = learner.execute(completed_release(name))
+        tests = [cell for cell in executed.cells if nbgrader_meta(cell).get("grade")]
+        assert tests, name
+        for cell in tests:
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            assert not errors and CHECK_MARK in printed, (name, nbgrader_meta(cell)["grade_id"], errors, printed)
+
+
+def kit_pin(name):
+    """The version the kit pins for a distribution."""
+    return pins(KIT["dependencies"])[canonical(name)]
