@@ -26,6 +26,7 @@ wrapper names (GATED_RNN_GRADE_CONFIG), never from the command line:
 """
 
 import argparse
+import dataclasses
 import io
 import json
 import os
@@ -38,7 +39,9 @@ from pathlib import Path
 
 # The course's own package: the repository's .venv runs this file.
 from autograder.assignments import assignment_names
-from autograder.sandbox import DEFAULT_LIMITS
+from autograder.limits import SandboxLimits
+
+LIMITS = [field.name for field in dataclasses.fields(SandboxLimits)]  # the sandbox's limits, --name-with-dashes
 
 
 class Refused(Exception):
@@ -176,13 +179,13 @@ def main(argv=None):
     parser.add_argument("assignment")
     parser.add_argument("--jobs", type=positive, default=1, metavar="N", help="submissions graded at once (default 1)")
     limits = parser.add_argument_group("sandbox limits, per submission (python -m autograder grade --help)")
-    for name in DEFAULT_LIMITS:
+    for name in LIMITS:
         limits.add_argument("--" + name.replace("_", "-"), type=positive, metavar="N")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
         check_caller(settings["instructor"])
-        chosen = {name: getattr(args, name) for name in DEFAULT_LIMITS if getattr(args, name) is not None}
+        chosen = {name: getattr(args, name) for name in LIMITS if getattr(args, name) is not None}
         grade(args.assignment, args.jobs, chosen, settings)
     except Refused as reason:
         print(f"gated-rnn-grade: {reason}", file=sys.stderr)
