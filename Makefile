@@ -128,6 +128,6 @@ vendor-mathjax:
 	rm -rf _build/mathjax && mkdir -p _build/mathjax
 	cd _build/mathjax && npm pack mathjax@$(MATHJAX_VERSION) && tar xzf mathjax-$(MATHJAX_VERSION).tgz
 	cd _build/mathjax/package/es5 && mkdir -p ../../keep/output/chtml ../../keep/input/tex && \
-	  cp tex-chtml.js ../../keep/ && cp -r a11y ui ../../keep/ && cp -r output/chtml/fonts ../../keep/output/chtml/ && \
+	  cp tex-chtml.js tex-svg.js ../../keep/ && cp -r a11y ui ../../keep/ && cp -r output/chtml/fonts ../../keep/output/chtml/ && \
 	  cp -r input/tex/extensions ../../keep/input/tex/ && cp ../LICENSE ../../keep/
 	cp chapters/_static/mathjax/README.md _build/mathjax/keep/ && rm -rf chapters/_static/mathjax && mv _build/mathjax/keep chapters/_static/mathjax

@@ -89,10 +89,6 @@ install_environment() {
     "$HUB_PREFIX/venv/bin/python" -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
     touch "$stamp"
   fi
-  # The course's vendored MathJax, for feedback pages (jupyter_server_config.py serves it).
-  rm -rf "$HUB_PREFIX/venv/share/gated-rnn-hub/static/mathjax"
-  install -d "$HUB_PREFIX/venv/share/gated-rnn-hub/static"
-  cp -r "$REPO/chapters/_static/mathjax" "$HUB_PREFIX/venv/share/gated-rnn-hub/static/mathjax"
   # JupyterLab asks the internet for news and updates unless told not to: the hub is offline.
   install -D -m 0644 "$HERE/overrides.json" "$HUB_PREFIX/venv/share/jupyter/lab/settings/overrides.json"
   chmod -R a+rX "$HUB_PREFIX"
