@@ -8,12 +8,15 @@ STAMP := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 MATHJAX_VERSION ?= 3.2.2
 
-.PHONY: help install system-packages dist book instructor-book browser hub linkcheck test pytest release check-release serve clean lock vendor-mathjax bench
+.PHONY: help install system-packages dist book book-ja ja-catalogs ja-notebooks instructor-book browser hub linkcheck test pytest release check-release serve clean lock vendor-mathjax bench
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every chapter)"
 	@echo "make dist     build the learner's kit, a wheel, into $(KIT_DIST)/ (the book offers it)"
 	@echo "make test     build the book (both editions), then run the whole test suite, browser tests included"
+	@echo "make book-ja  build the Japanese edition (日本語版) into _build/ja/html (reuses the execution cache)"
+	@echo "make ja-catalogs      re-extract the English prose and update locales/ja/LC_MESSAGES/*.po"
+	@echo "make ja-notebooks     regenerate the Japanese exercise notebooks (chapters/exercises_ja/)"
 	@echo "make instructor-book  build the instructor edition (with the solutions) into _build/instructor/html"
 	@echo "make linkcheck        check the external links of the book (needs the network; not part of make test)"
 	@echo "make release  regenerate the released exercise notebooks with nbgrader"
@@ -70,6 +73,33 @@ instructor-book: $(STAMP) $(KIT_WHEEL)
 	  --toc _build/instructor/_toc.yml --path-output _build/instructor --warningiserror --nitpick --keep-going
 	ln -sfn _build/html _build/instructor/html   # jupyter-book writes to <path-output>/_build/html
 
+# The Japanese edition: the same sources, prose from the gettext catalogs in locales/ja/.
+# Its _config.yml is generated from the repository's; it shares the execution cache, so no
+# notebook runs again. Published under the English edition's ja/ (relative language links).
+book-ja: $(STAMP) $(KIT_WHEEL)
+	$(BIN)/python -m autograder.japanese_book _build/ja
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config _build/ja/_config.yml \
+	  --path-output _build/ja --warningiserror --nitpick --keep-going
+	ln -sfn _build/html _build/ja/html   # jupyter-book writes to <path-output>/_build/html
+	mkdir -p _build/html && ln -sfn ../ja/html _build/html/ja
+
+# Re-extract the English prose into message templates (one per page) and merge them into the
+# Japanese catalogs: new messages come in untranslated, changed ones fuzzy, removed ones obsolete.
+# Not --warningiserror: a chapter whose execution fails still has its prose extracted (make book
+# is where that failure counts).
+ja-catalogs: $(STAMP) $(KIT_WHEEL)
+	$(BIN)/python -m autograder.japanese_book _build/gettext --gettext
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config _build/gettext/_config.yml \
+	  --path-output _build/gettext --builder custom --custom-builder gettext --keep-going
+	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -d locales -l ja --line-width -1
+	$(BIN)/python -m autograder.ja_catalogs --tidy
+	$(BIN)/python -m autograder.ja_notebooks
+
+# The Japanese exercise notebooks (chapters/exercises_ja/): the released ones, their markdown
+# translated through the catalogs. Run after `make release` or a translation of an exercise page.
+ja-notebooks: $(STAMP)
+	$(BIN)/python -m autograder.ja_notebooks
+
 # Headless Chromium for the browser tests (tests/test_browser.py) and a CJK font so that the
 # screenshots show the glossary's Japanese terms. Debian packages; installing needs root.
 BROWSER_PACKAGES := chromium fonts-noto-cjk
@@ -95,7 +125,7 @@ hub: $(STAMP)
 linkcheck: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --builder linkcheck
 
-test: book instructor-book browser system-packages hub
+test: book book-ja instructor-book browser system-packages hub
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 # Only the tests that need no built book (fast feedback while editing code).

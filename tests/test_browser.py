@@ -1,4 +1,5 @@
-"""The book as readers see it: every page of _build/html opened in headless Chromium.
+"""The book as readers see it: every page of _build/html opened in headless Chromium, and every
+page of the Japanese edition, published under its ja/ (`make book-ja` links _build/html/ja).
 
 The tests serve _build/html themselves on 127.0.0.1 (an ephemeral port) and reuse one browser
 (tests/chromium.py) for the whole module. On every page: no console error, no failed request,
@@ -6,7 +7,9 @@ no request to any other host (nor a URL of one in an inline script), math typese
 the text, every image loaded, a copy button on every code block. Then: search, the next and
 previous links through the whole book, the sidebar on a laptop and (behind its toggle) on a
 phone, the glossary's Japanese glyphs, and screenshots of the key pages at a laptop and a phone
-width, saved in _build/screenshots/ for review.
+width, saved in _build/screenshots/ for review. The Japanese edition: the same checks on every
+page, its search for Japanese words, its text drawn with a CJK font, and the links between the
+editions.
 
 Needs Chromium and a CJK font (`make browser`, run by `make test`); -m "not browser" skips them.
 """
@@ -35,6 +38,10 @@ PHONE = (390, 844, True)
 # chapter (math and a figure) and the RNN unit's exercise page.
 KEY_PAGES = ["chapters/preface", "chapters/glossary", "chapters/01_rnn/01_recurrence",
              "chapters/01_rnn/06_exercises"]
+
+
+# The editions, by the folder each is published in: English at the root, Japanese under ja/.
+EDITIONS = ["", "ja/"]
 
 
 def book_pages():
@@ -73,9 +80,11 @@ def page_of(url, server):
     return path[len(server):].removesuffix(".html")
 
 
-def test_every_built_page_is_checked():
-    built = {str(p.relative_to(HTML).with_suffix("")) for p in HTML.rglob("*.html")
-             if p.relative_to(HTML).parts[0] not in {"_static", "_sources", "_downloads", "_images"}}
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_built_page_is_checked(edition):
+    root = HTML / edition
+    built = {str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.html")
+             if p.relative_to(root).parts[0] not in {"_static", "_sources", "_downloads", "_images"}}
     assert built == set(book_pages())
 
 
@@ -111,9 +120,10 @@ def has_code_cells(page):
     return notebook.is_file() and any(c["cell_type"] == "code" for c in json.loads(notebook.read_text())["cells"])
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("page", book_pages())
-def test_page_reads_cleanly(browser, server, page):
-    load = browser.visit(f"{server}{page}.html")
+def test_page_reads_cleanly(browser, server, edition, page):
+    load = browser.visit(f"{server}{edition}{page}.html")
     facts = browser.evaluate(PAGE_FACTS)
     problems = [f"console error: {e}" for e in load.console_errors]
     problems += [f"failed request: {f}" for f in load.failed]
@@ -132,7 +142,7 @@ def test_page_reads_cleanly(browser, server, page):
             problems.append("page has math but the vendored MathJax did not typeset it")
     if has_code_cells(page) and not facts["codeBlocks"]:
         problems.append("the page has code cells but shows no code block")
-    assert not problems, f"{page}:\n" + "\n".join(problems)
+    assert not problems, f"{edition}{page}:\n" + "\n".join(problems)
 
 
 def test_math_is_typeset_where_the_notation_page_has_it(browser, server):
@@ -150,11 +160,13 @@ def test_raw_tex_pattern():
         assert not RAW_TEX.search(prose), prose
 
 
-SEARCH_RESULTS = """new Promise((resolve, reject) => {
+# The message that ends a search, in each edition's language (Japanese: translations-extra.js).
+SEARCH_FINISHED = {"": "Search finished", "ja/": "検索が終了しました"}
+SEARCH_RESULTS = """finished => new Promise((resolve, reject) => {
   const start = Date.now();
   (function poll() {
     const box = document.querySelector('#search-results');
-    if (box && box.innerText.includes('Search finished')) {
+    if (box && box.innerText.includes(finished)) {
       resolve([...box.querySelectorAll('ul.search li a')].map(a => a.getAttribute('href')));
     } else if (Date.now() - start > 15000) {
       reject(new Error('the search did not finish: ' + (box ? box.innerText : 'no #search-results')));
@@ -163,12 +175,22 @@ SEARCH_RESULTS = """new Promise((resolve, reject) => {
 })"""
 
 
-@pytest.mark.parametrize("query", ["reset gate", "リセットゲート"])
-def test_search_finds_the_glossary(browser, server, query):
-    load = browser.visit(f"{server}search.html?q={query}")
+@pytest.mark.parametrize("edition,query,page", [
+    ("", "reset gate", "chapters/glossary"), ("", "リセットゲート", "chapters/glossary"),
+    ("ja/", "リセットゲート", "chapters/glossary"), ("ja/", "更新ゲート", "chapters/03_gru/01_gru_step")])
+def test_search_finds_the_page(browser, server, edition, query, page):
+    load = browser.visit(f"{server}{edition}search.html?q={query}")
     assert not load.console_errors and not load.failed
-    hits = browser.evaluate(SEARCH_RESULTS)
-    assert any(h.split("?")[0].split("#")[0] == "chapters/glossary.html" for h in hits), hits
+    hits = browser.evaluate(f"({SEARCH_RESULTS})({json.dumps(SEARCH_FINISHED[edition])})")
+    assert any(h.split("?")[0].split("#")[0] == f"{page}.html" for h in hits), hits
+
+
+@pytest.mark.parametrize("edition,other", [("", "ja/"), ("ja/", "")])
+def test_language_link_leads_to_the_same_page_in_the_other_edition(browser, server, edition, other):
+    for page in ["chapters/preface", "chapters/03_gru/01_gru_step"]:
+        browser.visit(f"{server}{edition}{page}.html")
+        assert page_of(browser.follow("p.edition-links a.edition-link"), server) == f"{other}{page}"
+        assert browser.evaluate("document.documentElement.lang") == ("ja" if other else "en")
 
 
 def test_next_and_previous_links_walk_the_book_in_toc_order(browser, server):
@@ -225,8 +247,9 @@ GLYPHS_DIFFER = """(() => {
 })()"""
 
 
-def test_japanese_terms_render_as_glyphs(browser, server):
-    browser.visit(f"{server}chapters/glossary.html")
+@pytest.mark.parametrize("page", ["chapters/glossary", "ja/chapters/03_gru/01_gru_step"])
+def test_japanese_terms_render_as_glyphs(browser, server, page):
+    browser.visit(f"{server}{page}.html")
     assert "更新ゲート" in browser.evaluate("document.body.innerText")
     assert browser.evaluate(GLYPHS_DIFFER), "CJK characters render as missing-glyph boxes: install a CJK font (make browser)"
 
@@ -249,7 +272,7 @@ def test_screenshots_of_the_key_pages(browser, server, screen):
     name = "phone" if mobile else "laptop"
     browser.set_screen(*screen)
     try:
-        for page in KEY_PAGES:
+        for page in KEY_PAGES + [f"ja/{p}" for p in KEY_PAGES]:
             load = browser.visit(f"{server}{page}.html")
             assert not load.console_errors, load.console_errors
             overflow = browser.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from ..shapes import check_shapes
-from ._convert import leaf_tensor, to_numpy
+from ._convert import leaf_tensor, run_sequence, to_numpy
 
 # The dimensions of each argument, in the notation page's letters (see gatedrnn.shapes).
 GRU_LAYOUT = {"x": "N T D", "h0": "N H", "Wx": "D 3H", "Wh": "H 3H", "bx": "3H", "bh": "3H"}
@@ -63,20 +63,7 @@ def gru_reference(x, h0, Wx, Wh, bx, bh, dh=None):
     gradient = {} if dh is None else {"dh": "N T H"}
     check_shapes("gru_reference", arrays, dict(GRU_LAYOUT, **gradient))
     gru = torch_gru(Wx, Wh, bx, bh)
-    x_t, h0_t = leaf_tensor(x), leaf_tensor(h0)
-    h, _ = gru(x_t, h0_t.unsqueeze(0))  # torch wants h0 as (num_layers, N, H)
-    if dh is None:
-        return to_numpy(h), None
-    h.backward(torch.from_numpy(np.asarray(dh, dtype=np.float64)))
-    grads = {
-        "dx": to_numpy(x_t.grad),
-        "dh0": to_numpy(h0_t.grad),
-        "dWx": to_numpy(gru.weight_ih_l0.grad).T,
-        "dWh": to_numpy(gru.weight_hh_l0.grad).T,
-        "dbx": to_numpy(gru.bias_ih_l0.grad),
-        "dbh": to_numpy(gru.bias_hh_l0.grad),
-    }
-    return to_numpy(h), grads
+    return run_sequence(gru, x, h0, dh, {"dbx": "bias_ih_l0", "dbh": "bias_hh_l0"})
 
 
 def gru_step_reference(x, h_prev, Wx, Wh, bx, bh, dh_next=None):

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from ..shapes import check_shapes
-from ._convert import leaf_tensor, to_numpy
+from ._convert import run_sequence
 
 # The dimensions of each argument, in the notation page's letters (see gatedrnn.shapes).
 RNN_LAYOUT = {"x": "N T D", "h0": "N H", "Wx": "D H", "Wh": "H H", "b": "H"}
@@ -55,19 +55,7 @@ def rnn_reference(x, h0, Wx, Wh, b, dh=None):
     gradient = {} if dh is None else {"dh": "N T H"}
     check_shapes("rnn_reference", dict(arrays, dh=dh), dict(RNN_LAYOUT, **gradient))
     rnn = torch_rnn(Wx, Wh, b)
-    x_t, h0_t = leaf_tensor(x), leaf_tensor(h0)
-    h, _ = rnn(x_t, h0_t.unsqueeze(0))  # torch wants h0 as (num_layers, N, H)
-    if dh is None:
-        return to_numpy(h), None
-    h.backward(torch.from_numpy(np.asarray(dh, dtype=np.float64)))
-    grads = {
-        "dx": to_numpy(x_t.grad),
-        "dh0": to_numpy(h0_t.grad),
-        "dWx": to_numpy(rnn.weight_ih_l0.grad).T,
-        "dWh": to_numpy(rnn.weight_hh_l0.grad).T,
-        "db": to_numpy(rnn.bias_ih_l0.grad),
-    }
-    return to_numpy(h), grads
+    return run_sequence(rnn, x, h0, dh, {"db": "bias_ih_l0"})
 
 
 def rnn_step_reference(x, h_prev, Wx, Wh, b, dh_next=None):
