@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 MATHJAX_VERSION ?= 3.2.2
 
-.PHONY: help install system-packages dist book book-ja ja-catalogs ja-notebooks instructor-book browser linkcheck test pytest release check-release serve clean lock vendor-mathjax bench
+.PHONY: help install system-packages dist book book-ja ja-catalogs ja-notebooks instructor-book browser hub linkcheck test pytest release check-release serve clean lock vendor-mathjax bench
 
 help:
 	@echo "make book     build the HTML book into _build/html (executes every chapter)"
@@ -112,11 +112,20 @@ browser:
 	  echo "(or skip the browser tests: .venv/bin/python -m pytest -m 'not browser')" >&2; exit 1; fi; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES)
 
+# The class hub's packages and environment (deploy/jupyterhub/setup.sh install: sudo, bubblewrap,
+# configurable-http-proxy from npm, JupyterHub and the course in /opt/gated-rnn-hub), for
+# tests/test_hub.py. Needs root; without it, says what to run.
+hub: $(STAMP)
+	@if [ "$$(id -u)" != 0 ]; then \
+	  echo "make hub: setting up the class hub needs root; run: sudo deploy/jupyterhub/setup.sh install" >&2; \
+	  echo "(or skip the hub test: .venv/bin/python -m pytest -m 'not hub')" >&2; exit 1; fi; \
+	deploy/jupyterhub/setup.sh install
+
 # External links only (internal ones are checked by every build, as errors). Needs the network.
 linkcheck: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --builder linkcheck
 
-test: book book-ja instructor-book browser system-packages
+test: book book-ja instructor-book browser system-packages hub
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 # Only the tests that need no built book (fast feedback while editing code).
@@ -149,6 +158,6 @@ vendor-mathjax:
 	rm -rf _build/mathjax && mkdir -p _build/mathjax
 	cd _build/mathjax && npm pack mathjax@$(MATHJAX_VERSION) && tar xzf mathjax-$(MATHJAX_VERSION).tgz
 	cd _build/mathjax/package/es5 && mkdir -p ../../keep/output/chtml ../../keep/input/tex && \
-	  cp tex-chtml.js ../../keep/ && cp -r a11y ui ../../keep/ && cp -r output/chtml/fonts ../../keep/output/chtml/ && \
+	  cp tex-chtml.js tex-svg.js ../../keep/ && cp -r a11y ui ../../keep/ && cp -r output/chtml/fonts ../../keep/output/chtml/ && \
 	  cp -r input/tex/extensions ../../keep/input/tex/ && cp ../LICENSE ../../keep/
 	cp chapters/_static/mathjax/README.md _build/mathjax/keep/ && rm -rf chapters/_static/mathjax && mv _build/mathjax/keep chapters/_static/mathjax

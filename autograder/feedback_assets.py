@@ -1,43 +1,41 @@
 """What a feedback page needs to render offline and read well: the vendored MathJax, table styling.
 
 nbgrader's feedback template loads MathJax 2.7.7 from a CDN; the course's mathjax.html.j2
-(autograder/templates/feedback, first on the template path) loads mathjax/tex-chtml.js from the
-page's own folder, FEEDBACK/<student>/<assignment>/, which is the folder nbgrader hands back to a
-learner (`nbgrader release_feedback`). `OfflineFeedbackPage`, a preprocessor of the feedback pipeline, copies
-there the part of the vendored MathJax 3 that typesetting uses: tex-chtml.js (input, output,
-menu) and the CommonHTML fonts (about 1.7 MB). It also adds the style of the results table
-that autograder.preprocessors.FunctionSummary puts first (the book's: ruled cells with room
-between the columns).
+(autograder/templates/feedback, first on the template path) inlines instead the vendored MathJax 3's
+tex-svg.js (TeX input, SVG output, menu; about 2.1 MB) into the page, through the Jinja filter
+`inline_script` (nbgrader_config.py registers it). SVG output draws glyphs as paths and loads no
+fonts, so the page is one self-contained file: it typesets offline wherever it is opened (a
+learner's Files view on the hub, a downloaded copy, file://), and nbgrader's release_feedback /
+fetch_feedback, which carry only the .html, hand back all of it. `OfflineFeedbackPage`, a
+preprocessor of the feedback pipeline, adds the style of the results table that
+autograder.preprocessors.FunctionSummary puts first (the book's: ruled cells with room between the
+columns).
 """
 
-import shutil
 from pathlib import Path
 
 import nbgrader
-from nbgrader.coursedir import CourseDirectory
+from markupsafe import Markup
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 #: The MathJax 3 that the book serves (chapters/_static/mathjax, `make vendor-mathjax`).
 VENDORED_MATHJAX = Path(__file__).resolve().parents[1] / "chapters" / "_static" / "mathjax"
-#: What a page needs of it: the combined component and the fonts it loads.
-MATHJAX_PARTS = ["tex-chtml.js", "output", "LICENSE"]
 #: The folder of the course's template overrides (feedback/mathjax.html.j2).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: nbgrader's templates (its "feedback" template, which the course's extends).
 NBGRADER_TEMPLATES = Path(nbgrader.__file__).resolve().parent / "server_extensions" / "formgrader" / "templates"
 
 
-def install_mathjax(folder):
-    """Copy the vendored MathJax's MATHJAX_PARTS to folder/mathjax unless there; returns that folder."""
-    target = Path(folder) / "mathjax"
-    for part in MATHJAX_PARTS:
-        source = VENDORED_MATHJAX / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, dirs_exist_ok=True)
-        elif not (target / part).is_file():
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target / part)
-    return target
+def inline_script(name):
+    """The text of the vendored MathJax file `name` (e.g. "tex-svg.js"), to put between <script> tags.
+
+    Refuses a text that would end the script element early ("</script"), which the page would then
+    show as text.
+    """
+    text = (VENDORED_MATHJAX / name).read_text(encoding="utf-8")
+    if "</script" in text.lower():
+        raise ValueError(f"{VENDORED_MATHJAX / name} holds '</script' and cannot be inlined in a <script>")
+    return Markup(text)
 
 
 #: The results table's style, inlined into the page's head by nbgrader's feedback template.
@@ -53,16 +51,11 @@ div.text_cell_render td:nth-child(2) { white-space: nowrap; }
 
 
 class OfflineFeedbackPage(NbGraderPreprocessor):
-    """Put the vendored MathJax next to the feedback page being written, and the table's style in it.
+    """Put the results table's style in the feedback page being written.
 
     Runs after CSSHTMLHeaderPreprocessor, which starts resources["inlining"]["css"].
     """
 
     def preprocess(self, nb, resources):
         resources.setdefault("inlining", {}).setdefault("css", []).append(TABLE_CSS)
-        coursedir = CourseDirectory(parent=self)
-        info = resources.get("nbgrader", {})
-        folder = coursedir.format_path(coursedir.feedback_directory, info.get("student", "."),
-                                       info.get("assignment", "."))
-        install_mathjax(folder)
         return nb, resources

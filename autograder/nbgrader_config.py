@@ -57,3 +57,10 @@ c.GenerateFeedback.preprocessors = [
 # nbgrader's "feedback" template, with the vendored MathJax instead of a CDN's: autograder/templates/feedback
 # comes first on the search path and holds only mathjax.html.j2 (see autograder.feedback_assets).
 c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
+# mathjax.html.j2 inlines the vendored MathJax with this filter: the page needs no other file.
+c.HTMLExporter.filters = {"inline_script": "autograder.feedback_assets.inline_script"}
+
+# A submission after the assignment's due date (set in formgrader or `nbgrader db assignment
+# add --duedate`) scores zero: nbgrader's built-in late penalty, shown in the feedback and grades.csv.
+# An assignment without a due date is never late.
+c.LateSubmissionPlugin.penalty_method = "zero"

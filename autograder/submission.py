@@ -137,7 +137,8 @@ def read_gradebook(settings, functions, student_id):
     with Gradebook(settings.db_url, course_id=COURSE_ID) as gradebook:
         notebook = gradebook.find_submission_notebook(settings.assignment, settings.assignment, student_id)
         scores = {grade.name: grade.score for grade in notebook.grades}
-        total = gradebook.find_submission(settings.assignment, student_id).score
+        submission = gradebook.find_submission(settings.assignment, student_id)
+        total = max(0.0, submission.score - submission.late_submission_penalty)  # as `nbgrader export` counts it
     by_function = {f.name: scores.get("test_" + f.name, 0.0) for f in functions}
     return Result(student_id, score=total, function_scores=by_function)
 

@@ -234,3 +234,34 @@ class Chromium:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_bytes(base64.b64decode(data))
         return Path(path)
+
+    # -- single-page apps (JupyterLab, formgrader) ------------------------------------------
+    def wait_until(self, expression, timeout=None, what=None):
+        """Poll a JavaScript expression until it is truthy (errors while a page changes count as
+        not yet); return its value. BrowserError after timeout seconds."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            try:
+                value = self.evaluate(expression)
+            except BrowserError:
+                value = None
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise BrowserError(f"waited {timeout or self.timeout} s for {what or expression[:200]}"
+                                   f" on {self.evaluate('location.href')}")
+            time.sleep(0.2)
+
+    def click_at(self, x, y):
+        """A real mouse click (press and release) at viewport coordinates x, y."""
+        for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
+    def click_text(self, selector, text, timeout=None):
+        """Click, with the mouse, the first visible element matching selector whose text is text."""
+        where = self.wait_until(
+            f"(() => {{ const e = Array.from(document.querySelectorAll({json.dumps(selector)})).find(e =>"
+            f" e.textContent.trim() === {json.dumps(text)} && e.getBoundingClientRect().width > 0);"
+            " if (!e) return null; const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()",
+            timeout, what=f"{selector} {text!r}")
+        self.click_at(*where)

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from autograder.feedback_assets import VENDORED_MATHJAX
 from autograder.outcomes import misconception_ids
 from conftest import assert_scores, edit_solution, feedback_text, grade_submissions
 
@@ -189,7 +190,11 @@ PAGE_FACTS = """(() => {
     prose: prose,
     headerPadding: header ? parseFloat(getComputedStyle(header).paddingLeft) : null,
     images: [...document.images].map(i => i.complete && i.naturalWidth > 0),
-    inlineUrls: [...document.querySelectorAll('script:not([src])')]
+    scriptFiles: [...document.querySelectorAll('script[src]')].map(s => s.src),
+    inlinedMathjax: document.getElementById('vendored-mathjax')?.textContent ?? null,
+    // The vendored MathJax, checked whole against its file, names hosts it never asks (its menu's
+    // links, the speech engine's CDN it is never configured to use): the other inline scripts.
+    inlineUrls: [...document.querySelectorAll('script:not([src]):not(#vendored-mathjax)')]
       .flatMap(s => s.textContent.match(/https?:\\/\\/[^\\s'"`)<>]+/g) || []),
   };
 })()"""
@@ -233,10 +238,15 @@ def test_feedback_and_report_pages_render_offline(served_class):
 
     server, out = served_class
     with Chromium() as browser:
-        load = browser.visit(f"{server}feedback/combination/gru/gru.html")
+        page = f"{server}feedback/combination/gru/gru.html"
+        load = browser.visit(page)
         facts = browser.evaluate(PAGE_FACTS)
         problems = offline_problems(load, facts, server)
-        assert any(u.split("?")[0] == f"{server}feedback/combination/gru/mathjax/tex-chtml.js" for u in load.requests)
+        # One self-contained file: MathJax inlined (SVG output, no fonts), nothing copied beside the page.
+        assert facts["inlinedMathjax"] == (VENDORED_MATHJAX / "tex-svg.js").read_text(encoding="utf-8")
+        asked = {u.split("?")[0] for u in load.requests if not u.startswith(("data:", "blob:", "about:"))}
+        assert facts["scriptFiles"] == [] and asked - {f"{server}favicon.ico"} == {page}, asked
+        assert sorted(p.name for p in (out / "feedback" / "combination" / "gru").iterdir()) == ["gru.html"]
         assert facts["typeset"] > 5 and not facts["texErrors"], facts["typeset"]
         assert "$" not in facts["prose"] and "\\(" not in facts["prose"], "TeX left untypeset"
         assert facts["headerPadding"] and facts["headerPadding"] >= 8  # 'points' and 'result' apart

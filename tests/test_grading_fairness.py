@@ -52,15 +52,18 @@ EXPECTED = {  # student: (score, functions the check outside overturned)
 }
 
 
-@pytest.fixture(scope="module")
-def fairness_class(tmp_path_factory):
+def fairness_submissions():
+    """student id -> a submission that fakes its results (EXPECTED says what each one should get)."""
     import nbformat
 
     from autograder.assignments import source_notebook
 
-    submissions = {name: nb or nbformat.read(str(source_notebook("rnn")), as_version=4)
-                   for name, nb in SUBMISSIONS.items()}
-    return grade_submissions("rnn", submissions, tmp_path_factory.mktemp("fairness"))
+    return {name: nb or nbformat.read(str(source_notebook("rnn")), as_version=4) for name, nb in SUBMISSIONS.items()}
+
+
+@pytest.fixture(scope="module")
+def fairness_class(tmp_path_factory):
+    return grade_submissions("rnn", fairness_submissions(), tmp_path_factory.mktemp("fairness"))
 
 
 @pytest.mark.parametrize("student", sorted(EXPECTED))

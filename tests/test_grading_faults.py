@@ -45,8 +45,8 @@ print("snoop:", found)
 """
 
 
-@pytest.fixture(scope="module")
-def faulty_class(tmp_path_factory):
+def fault_submissions():
+    """student id -> a broken or hostile submission (EXPECTED says what each one should get)."""
     deleted = nbformat.read(str(source_notebook("rnn")), as_version=4)
     deleted.cells = [c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_rnn_backward"]
     edited = edit_solution("rnn", "rnn_backward", "dh[:, t, :] + dh_from_later", "dh[:, t, :]")
@@ -67,9 +67,16 @@ def faulty_class(tmp_path_factory):
         "edited_test": edited,
         "snoop": edit_solution("rnn", "rnn_step_forward", "def rnn_step_forward(", SNOOP + "\ndef rnn_step_forward("),
     }
-    process, rows, out = grade_submissions("rnn", submissions, tmp_path_factory.mktemp("faults"), extra_args=[
-        "--cell-timeout", "5", "--wall-seconds", "90"])
-    return process, rows, out
+    return submissions
+
+
+# The lowered limits these submissions are graded with.
+FAULT_LIMITS = ["--cell-timeout", "5", "--wall-seconds", "90"]
+
+
+@pytest.fixture(scope="module")
+def faulty_class(tmp_path_factory):
+    return grade_submissions("rnn", fault_submissions(), tmp_path_factory.mktemp("faults"), extra_args=FAULT_LIMITS)
 
 
 EXPECTED = {  # student: (score, words in the status)
