@@ -7,7 +7,7 @@ page carried their inline scripts twice, and the second `const THEBE_JS_URL = ..
 inline scripts; this keeps the first copy of each.
 
 sphinx-thebe also adds its scripts when the book's thebe launch button is off: an inline
-script naming https://unpkg.com/thebe@.../lib/index.js and sphinx-thebe.js, which only ever
+script naming thebe's loader on a CDN (thebe@.../lib/index.js) and sphinx-thebe.js, which only ever
 load thebe from that CDN. With thebe off (launch_buttons.thebe in _config.yml) both are
 dropped, so that the offline book names no CDN.
 """
