@@ -1,7 +1,7 @@
 """What a feedback page needs to render offline and read well: the vendored MathJax, table styling.
 
 nbgrader's feedback template loads MathJax 2.7.7 from a CDN; the course's mathjax.html.j2
-(autograder/templates/feedback, first on the template path) inlines instead the vendored MathJax 3's
+(autograder/feedback_mathjax.html.j2, laid out by template_basedir() where nbgrader looks) inlines instead the vendored MathJax 3's
 tex-svg.js (TeX input, SVG output, menu; about 2.1 MB) into the page, through the Jinja filter
 `inline_script` (nbgrader_config.py registers it). SVG output draws glyphs as paths and loads no
 fonts, so the page is one self-contained file: it typesets offline wherever it is opened (a
@@ -12,6 +12,9 @@ autograder.preprocessors.FunctionSummary puts first (the book's: ruled cells wit
 columns).
 """
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 import nbgrader
@@ -20,8 +23,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 #: The MathJax 3 that the book serves (chapters/_static/mathjax, `make vendor-mathjax`).
 VENDORED_MATHJAX = Path(__file__).resolve().parents[1] / "chapters" / "_static" / "mathjax"
-#: The folder of the course's template overrides (feedback/mathjax.html.j2).
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The course's mathjax.html.j2 for nbgrader's "feedback" template (see template_basedir).
+MATHJAX_TEMPLATE = Path(__file__).with_name("feedback_mathjax.html.j2")
 #: nbgrader's templates (its "feedback" template, which the course's extends).
 NBGRADER_TEMPLATES = Path(nbgrader.__file__).resolve().parent / "server_extensions" / "formgrader" / "templates"
 
@@ -37,6 +40,20 @@ def inline_script(name):
         raise ValueError(f"{VENDORED_MATHJAX / name} holds '</script' and cannot be inlined in a <script>")
     return Markup(text)
 
+
+
+def template_basedir():
+    """A new private folder holding feedback/mathjax.html.j2 (a copy of MATHJAX_TEMPLATE); returns its path.
+
+    nbgrader's feedback step always renders the template named "feedback", so an override must sit in
+    a folder of that name on nbconvert's template path. The folder is made per process (mode 700,
+    removed at exit), so no other user can put a template of their own there.
+    """
+    base = Path(tempfile.mkdtemp(prefix="gated-rnn-templates-"))
+    atexit.register(shutil.rmtree, base, ignore_errors=True)
+    (base / "feedback").mkdir()
+    shutil.copyfile(MATHJAX_TEMPLATE, base / "feedback" / "mathjax.html.j2")
+    return base
 
 #: The results table's style, inlined into the page's head by nbgrader's feedback template.
 TABLE_CSS = """

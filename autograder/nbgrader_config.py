@@ -16,7 +16,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Exec
                                     LimitOutput, SaveAutoGrades)
 
 from autograder.assignments import COURSE_ID  # noqa: E402
-from autograder.feedback_assets import NBGRADER_TEMPLATES, TEMPLATES  # noqa: E402
+from autograder.feedback_assets import NBGRADER_TEMPLATES, template_basedir  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
 
@@ -54,9 +54,9 @@ c.GenerateFeedback.preprocessors = [
     CSSHTMLHeaderPreprocessor,
     "autograder.feedback_assets.OfflineFeedbackPage",
 ]
-# nbgrader's "feedback" template, with the vendored MathJax instead of a CDN's: autograder/templates/feedback
-# comes first on the search path and holds only mathjax.html.j2 (see autograder.feedback_assets).
-c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
+# nbgrader's "feedback" template, with the vendored MathJax instead of a CDN's: a private folder first on the
+# search path holds feedback/mathjax.html.j2, a copy of autograder/feedback_mathjax.html.j2 (autograder.feedback_assets).
+c.HTMLExporter.extra_template_basedirs = [str(template_basedir()), str(NBGRADER_TEMPLATES)]
 # mathjax.html.j2 inlines the vendored MathJax with this filter: the page needs no other file.
 c.HTMLExporter.filters = {"inline_script": "autograder.feedback_assets.inline_script"}
 
