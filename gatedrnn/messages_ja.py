@@ -1,0 +1,10 @@
+"""Japanese (日本語) translations of gatedrnn's learner-facing messages, for gatedrnn.i18n.tr.
+
+Keys are the English templates exactly as written in the code (tr("...") and N_("...")); values
+keep every {placeholder} of the key. Style: である調, the glossary's terms (chapters/glossary.md),
+code, identifiers and numbers unchanged. tests/test_messages.py checks that every template has a
+translation here and that nothing here is left unused.
+"""
+
+MESSAGES = {
+}
