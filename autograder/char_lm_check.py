@@ -27,7 +27,8 @@ from gatedrnn import fast_gru
 from gatedrnn.worked import char_lm as course
 from gatedrnn.testing import TOL_FLOAT64, CheckFailed, FunctionChecks
 
-from .verify import Check, _array
+from .messages import N_, tr
+from .verify import Check, _array, wrong_count
 
 # The trusted calls, appended after the learner's cells: params go in and out as plain arrays.
 DRIVER = f'''
@@ -61,7 +62,7 @@ def _case(sizes):
 def _call(session, name, args, count):
     results = session.call(name, args)
     if len(results) != count:
-        raise CheckFailed(f"{name} returned {len(results)} items, expected {count}")
+        raise wrong_count(name, len(results), count)
     return results
 
 
@@ -110,7 +111,7 @@ def _check_softmax_loss(session, function, rng):
         mask[0, 0] = True
         loss, dscores = temporal_softmax_loss_reference(scores, y, mask)
         found_loss, found = _call(session, "temporal_softmax_loss", [scores, y, mask], 2)
-        case = f"N={N}, T={T}, V={V}" + (f", scores of order {scale:g}" if scale != 1.0 else "")
+        case = f"N={N}, T={T}, V={V}" + (tr(", scores of order {scale:g}", scale=scale) if scale != 1.0 else "")
         size = max(1.0, abs(loss))
         checks.close(f"loss ({case})", np.array(float(_array(found_loss, "loss")) / size), loss / size, TOL_FLOAT64)
         checks.close(f"dscores ({case})", _array(found, "dscores"), dscores, TOL_FLOAT64)
@@ -134,7 +135,7 @@ def _check_training(session, function, rng):
     train_ids, val_ids, chars = course.split_text()
     found = session.call("_probe_train_char_lm", [train_ids, len(chars), 0], seconds=3 * course.TRAIN_CPU_SECONDS)
     if any(isinstance(value, tuple) for value in found):
-        raise CheckFailed("train_char_lm's params are not all NumPy arrays of numbers")
+        raise CheckFailed(tr("train_char_lm's params are not all NumPy arrays of numbers"))
     params = dict(zip(course.PARAMETER_NAMES, found))
     D, H = params["W_embed"].shape[-1], params["Wh"].shape[0]
     V = len(chars)
@@ -142,12 +143,12 @@ def _check_training(session, function, rng):
               "W_out": (H, V), "b_out": (V,)}
     for name, shape in shapes.items():
         if params[name].shape != shape or not np.isfinite(params[name]).all():
-            raise CheckFailed(f"train_char_lm returned {name} of shape {params[name].shape}, expected {shape} "
-                              "with finite values")
+            raise CheckFailed(tr("train_char_lm returned {name} of shape {found}, expected {expected} with finite values",
+                                 name=name, found=params[name].shape, expected=shape))
     perplexity = float(np.exp(course.stream_loss(params, val_ids)))
     if not perplexity <= course.TARGET_PERPLEXITY:
-        raise CheckFailed(f"trained outside your notebook, your model's validation perplexity was {perplexity:.2f}; "
-                          f"expected at most {course.TARGET_PERPLEXITY:g}.")
+        raise CheckFailed(tr("trained outside your notebook, your model's validation perplexity was {perplexity:.2f}; "
+                             "expected at most {target:g}.", perplexity=perplexity, target=course.TARGET_PERPLEXITY))
 
 
 CHECKS = {"embedding_forward": _check_embedding, "embedding_backward": _check_embedding,
@@ -170,9 +171,9 @@ class CharLMCheck(Check):
     feedback's words, and verify(sandboxes, rng, skip) -> (failures, caps) for the functions not in skip.
     NumPy alone in the sandbox (Check's default packages)."""
     functions = FUNCTIONS
-    where = "in a fresh process with NumPy and the course's NumPy GRU alone"
-    rule = ("Your functions must compute their results themselves, in NumPy, without torch, the course's "
-            "other helpers, or changes to the tests.")
+    where = N_("in a fresh process with NumPy and the course's NumPy GRU alone")
+    rule = N_("Your functions must compute their results themselves, in NumPy, without torch, the course's "
+              "other helpers, or changes to the tests.")
 
     def cells(self, learner_cells):
         return [Path(fast_gru.__file__).read_text(), *learner_cells, DRIVER]

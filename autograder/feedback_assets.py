@@ -25,6 +25,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 VENDORED_MATHJAX = Path(__file__).resolve().parents[1] / "chapters" / "_static" / "mathjax"
 #: The course's mathjax.html.j2 for nbgrader's "feedback" template (see template_basedir).
 MATHJAX_TEMPLATE = Path(__file__).with_name("feedback_mathjax.html.j2")
+#: The course's copy of nbgrader's feedback/index.html.j2, its words in the notebook's language (see template_basedir).
+INDEX_TEMPLATE = Path(__file__).with_name("feedback_index.html.j2")
 #: nbgrader's templates (its "feedback" template, which the course's extends).
 NBGRADER_TEMPLATES = Path(nbgrader.__file__).resolve().parent / "server_extensions" / "formgrader" / "templates"
 
@@ -43,7 +45,8 @@ def inline_script(name):
 
 
 def template_basedir():
-    """A new private folder holding feedback/mathjax.html.j2 (a copy of MATHJAX_TEMPLATE); returns its path.
+    """A new private folder holding feedback/mathjax.html.j2 and feedback/index.html.j2 (copies of
+    MATHJAX_TEMPLATE and INDEX_TEMPLATE, whose words autograder.feedback_words translates); returns its path.
 
     nbgrader's feedback step always renders the template named "feedback", so an override must sit in
     a folder of that name on nbconvert's template path. The folder is made per process (mode 700,
@@ -53,6 +56,7 @@ def template_basedir():
     atexit.register(shutil.rmtree, base, ignore_errors=True)
     (base / "feedback").mkdir()
     shutil.copyfile(MATHJAX_TEMPLATE, base / "feedback" / "mathjax.html.j2")
+    shutil.copyfile(INDEX_TEMPLATE, base / "feedback" / "index.html.j2")
     return base
 
 #: The results table's style, inlined into the page's head by nbgrader's feedback template.

@@ -25,11 +25,11 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Integer
 
+from .events import CHECK_FAILED, CHECK_LOWERED, NOT_CHECKED
+from .messages import notebook_language, shown, speaking, tr
 from .outcomes import error_of, tested_function
 from .units import load_unit
 from .verify import run_check
-
-NOT_CHECKED = "the check outside the notebook could not run ({why}): this grade is the notebook's tests alone"
 
 
 class IndependentCheck(NbGraderPreprocessor):
@@ -41,6 +41,11 @@ class IndependentCheck(NbGraderPreprocessor):
                   ).tag(config=True)
 
     def preprocess(self, nb, resources):
+        with speaking(notebook_language(nb.metadata)):  # what it writes into the test cells: the learner's language
+            return self.check(nb, resources)
+
+    def check(self, nb, resources):
+        """preprocess, in the current language (the events stay in English: see autograder.events)."""
         assignment = resources.get("nbgrader", {}).get("assignment")
         check = load_unit(assignment).check  # UnitError (the autograde fails, saying why) if it has none
         cells = [c.source for c in nb.cells if c.cell_type == "code" and not utils.is_grade(c)]
@@ -85,22 +90,25 @@ def apply_outcome(nb, failures, caps, check):
     for cell in nb.cells:
         function = tested_function(cell)
         if function and failures.get(function) and not error_of(cell):
-            cell.outputs.append(check_failed(f"{function}: the check made outside your notebook, {check.where}, "
-                                             f"failed: {failures[function]} {check.rule}"))
+            cell.outputs.append(check_failed(tr(
+                "{function}: the check made outside your notebook, {where}, failed: {why} {rule}", function=function,
+                where=shown(check.where), why=failures[function], rule=shown(check.rule))))
             overturned.append(function)
         elif function in caps and caps[function][0] < kernel_score(cell):
             cap, why = caps[function]
             if cap == 0:
-                cell.outputs.insert(0, check_failed(f"{function}: checked outside your notebook, {why}"))
+                cell.outputs.insert(0, check_failed(tr("{function}: checked outside your notebook, {why}",
+                                                       function=function, why=why)))
             else:  # nbgrader reads a cell's points from its first result: put the capped score first
                 cell.outputs[:0] = [
-                    nbformat.v4.new_output("stream", name="stdout", text=f"\u25d0 checked outside your notebook, {why}\n"),
+                    nbformat.v4.new_output("stream", name="stdout",
+                                           text="\u25d0 " + tr("checked outside your notebook, {why}", why=why) + "\n"),
                     nbformat.v4.new_output("execute_result", data={"text/plain": f"{cap:g}"}, metadata={},
                                            execution_count=cell.get("execution_count")),
                 ]
             lowered.append(function)
-    events = [f"the check outside the notebook failed for {', '.join(overturned)}"] if overturned else []
-    return events + ([f"the check outside the notebook lowered the score of {', '.join(lowered)}"] if lowered else [])
+    events = [CHECK_FAILED.format(functions=", ".join(overturned))] if overturned else []
+    return events + ([CHECK_LOWERED.format(functions=", ".join(lowered))] if lowered else [])
 
 
 def check_failed(message):

@@ -54,11 +54,15 @@ c.GenerateFeedback.preprocessors = [
     CSSHTMLHeaderPreprocessor,
     "autograder.feedback_assets.OfflineFeedbackPage",
 ]
-# nbgrader's "feedback" template, with the vendored MathJax instead of a CDN's: a private folder first on the
-# search path holds feedback/mathjax.html.j2, a copy of autograder/feedback_mathjax.html.j2 (autograder.feedback_assets).
+# nbgrader's "feedback" template, with the vendored MathJax instead of a CDN's and its words in the notebook's
+# language: a private folder first on the search path holds feedback/mathjax.html.j2 and feedback/index.html.j2,
+# copies of autograder/feedback_mathjax.html.j2 and autograder/feedback_index.html.j2 (autograder.feedback_assets).
 c.HTMLExporter.extra_template_basedirs = [str(template_basedir()), str(NBGRADER_TEMPLATES)]
-# mathjax.html.j2 inlines the vendored MathJax with this filter: the page needs no other file.
-c.HTMLExporter.filters = {"inline_script": "autograder.feedback_assets.inline_script"}
+# mathjax.html.j2 inlines the vendored MathJax with this filter: the page needs no other file. The course's
+# index.html.j2 (autograder/feedback_index.html.j2) says its words in the notebook's language with the other two.
+c.HTMLExporter.filters = {"inline_script": "autograder.feedback_assets.inline_script",
+                          "words": "autograder.feedback_words.words",
+                          "page_language": "autograder.feedback_words.page_language"}
 
 # A submission after the assignment's due date (set in formgrader or `nbgrader db assignment
 # add --duedate`) scores zero: nbgrader's built-in late penalty, shown in the feedback and grades.csv.

@@ -10,6 +10,7 @@ import re
 import nbformat
 
 from .assignments import TEST_PREFIX, nbgrader_meta
+from .messages import tr
 
 # gatedrnn.testing.Misconception.tag() writes "[misconception: <id>]" into a failure message.
 MISCONCEPTION_TAG = re.compile(r"\[misconception: ([a-z0-9][a-z0-9-]*)\]")
@@ -30,11 +31,16 @@ def error_of(cell):
     return None
 
 
+def not_run(cell):
+    """Whether a test cell never ran (the kernel stopped before it)."""
+    return cell.get("execution_count") is None and not cell.get("outputs")
+
+
 def failure_reason(cell):
-    """'' if the executed test cell passed, else one line a learner can act on."""
+    """'' if the executed test cell passed, else one line a learner can act on (in the current language)."""
     function = tested_function(cell)
-    if cell.get("execution_count") is None and not cell.get("outputs"):
-        return "not run"
+    if not_run(cell):
+        return tr("not run")
     error = error_of(cell)
     if error is None:
         return ""

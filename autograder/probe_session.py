@@ -32,6 +32,7 @@ import numpy as np
 
 from .isolation import isolated_system, kill_user_processes
 from .limits import SandboxLimits
+from .messages import tr
 
 PROBE = Path(__file__).with_name("probe.py")
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -101,8 +102,8 @@ class ProbeSession:
         try:
             self._send({"cells": cells, "seconds": self.call_seconds,
                         "available": [name for name in distributions if name != "numpy"]})
-            self._answer(self.call_seconds, f"your notebook's cells did not finish within {self.call_seconds} s "
-                                            "outside your notebook (an endless loop?)")
+            self._answer(self.call_seconds, tr("your notebook's cells did not finish within {seconds} s outside your "
+                                               "notebook (an endless loop?)", seconds=self.call_seconds))
         except ProbeError:
             self.close()
             raise
@@ -121,7 +122,7 @@ class ProbeSession:
             self.process.stdin.write(struct.pack("<Q", len(payload)) + payload)
             self.process.stdin.flush()
         except BrokenPipeError:
-            raise ProbeError("the sandbox stopped (the code exited or crashed)") from None
+            raise ProbeError(tr("the sandbox stopped (the code exited or crashed)")) from None
 
     def _read_exactly(self, size, deadline, late):
         chunks, remaining = [], size
@@ -130,7 +131,7 @@ class ProbeSession:
                 raise ProbeError(late)
             chunk = os.read(self.process.stdout.fileno(), min(remaining, 1 << 20))
             if not chunk:
-                raise ProbeError("the sandbox stopped (the code exited, crashed or ran out of memory)")
+                raise ProbeError(tr("the sandbox stopped (the code exited, crashed or ran out of memory)"))
             chunks.append(chunk)
             remaining -= len(chunk)
         return b"".join(chunks)
@@ -140,13 +141,13 @@ class ProbeSession:
         deadline = min(time.monotonic() + seconds + GRACE_SECONDS, self.end)
         (size,) = struct.unpack("<Q", self._read_exactly(8, deadline, late))
         if size > MAX_MESSAGE_BYTES:
-            raise ProbeError("an answer was too large")
+            raise ProbeError(tr("an answer was too large"))
         try:
             with np.load(io.BytesIO(self._read_exactly(size, deadline, late)), allow_pickle=False) as data:
                 received = {key: data[key] for key in data.files}
             return json.loads(str(received.pop("meta"))), received
         except (ValueError, KeyError, TypeError, json.JSONDecodeError) as error:
-            raise ProbeError(f"a malformed answer ({type(error).__name__})") from None
+            raise ProbeError(tr("a malformed answer ({error})", error=type(error).__name__)) from None
 
     def call(self, name, args, keep=False, seconds=None):
         """Call the learner's function `name`; args are arrays, ints or handles; returns a list of results.
@@ -167,13 +168,13 @@ class ProbeSession:
                 described.append({"array": f"a{len(arrays) - 1}"})
         seconds = seconds or self.call_seconds
         self._send({"call": name, "args": described, "keep": keep, "seconds": seconds}, arrays)
-        meta, received = self._answer(seconds, f"no answer within {seconds} s (an endless loop?)")
+        meta, received = self._answer(seconds, tr("no answer within {seconds} s (an endless loop?)", seconds=seconds))
         try:
             if not meta["ok"]:
                 raise RuntimeError(meta["error"])
             return [received[r["array"]] if "array" in r else (int(r["handle"]),) for r in meta["results"]]
         except (KeyError, TypeError) as error:
-            raise ProbeError(f"a malformed answer ({type(error).__name__})") from None
+            raise ProbeError(tr("a malformed answer ({error})", error=type(error).__name__)) from None
 
 
 class Sandboxes:

@@ -19,7 +19,9 @@ import shutil
 import subprocess
 import sys
 
+from .events import CELL_TIMED_OUT, KERNEL_DIED, OUTPUT_DROPPED
 from .limits import SandboxLimits
+from .messages import notebook_language, speaking, tr
 from .startup import skip_unused_imports
 
 skip_unused_imports()  # before nbformat: a sandbox starts for every submission
@@ -48,6 +50,8 @@ class CappedClient(NotebookClient):
         self.truncated = False
         self.completed = set()  # indices of the cells whose execution finished
         self.timed_out = []  # the cells stopped at the timeout
+        self.truncation_note = "\n" + tr("[output truncated: more than {kb} KB were printed]",
+                                         kb=self.max_output_bytes // 1024) + "\n"  # in the language of its creation
 
     async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
         result = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
@@ -68,9 +72,7 @@ class CappedClient(NotebookClient):
         if self.output_bytes + size > self.max_output_bytes:
             if not self.truncated:
                 self.truncated = True
-                outs.append(nbformat.v4.new_output(
-                    "stream", name="stdout",
-                    text=f"\n[output truncated: more than {self.max_output_bytes // 1024} KB were printed]\n"))
+                outs.append(nbformat.v4.new_output("stream", name="stdout", text=self.truncation_note))
             return None
         self.output_bytes += size
         return super().output(outs, msg, display_id, cell_index)
@@ -114,25 +116,27 @@ def execute(io_dir, args):
     os.unlink(source)  # from here on the hidden tests exist only in this process's memory
     fresh_home(args.uid)
 
-    events = []
-    client = CappedClient(notebook, kernel_name=KERNEL_NAME, timeout=args.cell_timeout, allow_errors=True,
-                          interrupt_on_timeout=True, max_output_bytes=args.output_kb * 1024,
-                          resources={"metadata": {"path": HOME}})
+    events = []  # in English, for the grades (autograder.events); the notebook's cells get its language
+    with speaking(notebook_language(notebook.metadata)):
+        client = CappedClient(notebook, kernel_name=KERNEL_NAME, timeout=args.cell_timeout, allow_errors=True,
+                              interrupt_on_timeout=True, max_output_bytes=args.output_kb * 1024,
+                              resources={"metadata": {"path": HOME}})
+        message = tr("This cell did not finish within {seconds} s (an endless loop?) and was stopped.",
+                     seconds=args.cell_timeout)
     try:
         client.execute()
     except DeadKernelError:
-        events.append("the Python kernel died (the code called exit, crashed, or ran out of memory or CPU time)")
+        events.append(KERNEL_DIED)
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "code" and index not in client.completed:
             cell.execution_count = None  # autograder.sandbox marks unfinished test cells as not run
     if client.timed_out:
-        events.append(f"a cell ran longer than {args.cell_timeout} s and was stopped")
-        message = f"This cell did not finish within {args.cell_timeout} s (an endless loop?) and was stopped."
+        events.append(CELL_TIMED_OUT.format(seconds=args.cell_timeout))
         for cell in client.timed_out:  # the kernel reported a KeyboardInterrupt: say what really happened
             cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"] + [nbformat.v4.new_output(
                 "error", ename="CellTimeoutError", evalue=message, traceback=[f"CellTimeoutError: {message}"])]
     if client.truncated:
-        events.append(f"more than {args.output_kb} KB of output were printed; the rest was dropped")
+        events.append(OUTPUT_DROPPED.format(kb=args.output_kb))
 
     nbformat.write(notebook, os.path.join(io_dir, "out.ipynb"))
     with open(os.path.join(io_dir, "events.json"), "w") as handle:

@@ -44,19 +44,21 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Integer
 
 from .assignments import REPO
+from .events import EVENTS, NO_BWRAP, NO_NAMESPACES, NOT_ROOT, NOTEBOOK_TIMED_OUT, SANDBOX_STOPPED
 from .isolation import SANDBOX_UIDS, isolated_system, kill_user_processes
 from .limits import SandboxLimits
+from .messages import notebook_language, reworded, speaking, tr
 
 def sandbox_problem():
     """'' if sandboxes can be made here, else why not (a sentence)."""
     if shutil.which("bwrap") is None:
-        return "bubblewrap (bwrap) is not installed: `make system-packages` (as root) installs it, or `apt-get install bubblewrap`"
+        return NO_BWRAP
     if os.geteuid() != 0:
-        return "the sandbox needs root to run each kernel as its own unprivileged user"
+        return NOT_ROOT
     probe = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--", "/bin/true"],
                            capture_output=True, text=True)
     if probe.returncode != 0:
-        return f"bwrap cannot create namespaces here: {probe.stderr.strip()}"
+        return NO_NAMESPACES.format(error=probe.stderr.strip())
     return ""
 
 
@@ -139,7 +141,7 @@ class Sandbox:
                 if selector.select(timeout=self.limits.wall_seconds):
                     answer = self.process.stdout.readline().decode()
                 else:
-                    events.append(f"the notebook ran longer than {self.limits.wall_seconds} s in all and was stopped")
+                    events.append(NOTEBOOK_TIMED_OUT.format(seconds=self.limits.wall_seconds))
         except BrokenPipeError:
             pass
         out_path, events_path = os.path.join(self.io_dir, "out.ipynb"), os.path.join(self.io_dir, "events.json")
@@ -151,7 +153,7 @@ class Sandbox:
         elif not events:
             with open(self.log_path(), errors="replace") as handle:
                 log.error("sandbox failed:\n%s", handle.read()[-3000:])
-            events.append("the sandbox stopped before the notebook could run")
+            events.append(SANDBOX_STOPPED)
         # Nothing of this notebook may reach the next: its user's processes die (a fork bomb's
         # too); where that fails, or the sandbox timed out or died, the whole sandbox goes.
         if not kill_user_processes(self.uid) or executed is None:
@@ -174,11 +176,13 @@ class SandboxedExecute(NbGraderPreprocessor):
                 if cell.cell_type == "code":
                     cell.outputs = done.get("outputs", [])
                     cell.execution_count = done.get("execution_count")
-        reason = "; ".join(events) or "it did not run"
+        with speaking(notebook_language(nb.metadata)):  # the learner reads why, in the notebook's language
+            reason = "; ".join(reworded(event, EVENTS) for event in events) or tr("it did not run")
+            message, line = tr("This test did not run: {reason}.", reason=reason), tr(
+                "this test did not run: {reason}.", reason=reason)
         for cell in nb.cells:
             if cell.cell_type == "code" and utils.is_grade(cell) and cell.get("execution_count") is None:
-                cell.outputs = [nbformat.v4.new_output(
-                    "error", ename="NotRun", evalue=f"This test did not run: {reason}.",
-                    traceback=[f"NotRun: this test did not run: {reason}."])]
+                cell.outputs = [nbformat.v4.new_output("error", ename="NotRun", evalue=message,
+                                                       traceback=[f"NotRun: {line}"])]
         nb.metadata.setdefault("autograder", {})["events"] = events  # IndependentCheck runs next, and adds its own
         return nb, resources

@@ -7,6 +7,7 @@ stop the run. On a released notebook only the visible tests exist; hidden tests 
 the exercise is graded.
 """
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -14,47 +15,61 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from gatedrnn.i18n import ENVIRONMENT_VARIABLE
+
 from .assignments import nbgrader_meta
-from .outcomes import error_of, failure_reason, tested_function
+from .messages import notebook_language, speaking, tr
+from .outcomes import error_of, failure_reason, not_run, tested_function
 
 CELL_TIMEOUT_SECONDS = 120
 
 
 def check_notebook(path, out=print):
-    """Run the notebook at path and print one line per graded function; return 0 if all pass."""
+    """Run the notebook at path and print one line per graded function; return 0 if all pass.
+
+    The lines are in the notebook's language (its metadata, gatedrnn.i18n.notebook_language), and so
+    are the kernel's messages: the kernel starts with GATEDRNN_LANGUAGE set to it.
+    """
     path = Path(path)
     try:
         notebook = nbformat.read(str(path), as_version=4)
-    except Exception as error:  # not a notebook at all: say so plainly
-        out(f"{path}: cannot be read as a notebook ({type(error).__name__}: {error})")
+    except Exception as error:  # not a notebook at all: say so plainly (in the environment's language)
+        out(tr("{path}: cannot be read as a notebook ({error})", path=path, error=f"{type(error).__name__}: {error}"))
         return 2
+    language = notebook_language(notebook.metadata)
+    with speaking(language):
+        return _check(path, notebook, language, out)
+
+
+def _check(path, notebook, language, out):
+    """check_notebook on a notebook read, in the current language."""
     tests = [cell for cell in notebook.cells if tested_function(cell)]
     if not tests:
-        out(f"{path}: has no test cells; is it one of the course's exercise notebooks?")
+        out(tr("{path}: has no test cells; is it one of the course's exercise notebooks?", path=path))
         return 2
 
-    out(f"Checking {path} (visible tests; hidden tests run when it is graded) ...")
+    out(tr("Checking {path} (visible tests; hidden tests run when it is graded) ...", path=path))
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT_SECONDS, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     stopped = ""
     try:
-        client.execute(stderr=subprocess.DEVNULL)  # the kernel process's own log lines are noise here
+        client.execute(stderr=subprocess.DEVNULL,  # the kernel process's own log lines are noise here
+                       env={**os.environ, ENVIRONMENT_VARIABLE: language})
     except CellTimeoutError:
-        stopped = f": a cell ran longer than {CELL_TIMEOUT_SECONDS} s (an endless loop?)"
+        stopped = tr(": a cell ran longer than {seconds} s (an endless loop?)", seconds=CELL_TIMEOUT_SECONDS)
     except DeadKernelError:
-        stopped = ": the Python kernel died (did the code call exit() or use too much memory?)"
+        stopped = tr(": the Python kernel died (did the code call exit() or use too much memory?)")
 
     passed = 0
     for cell in tests:
-        reason = failure_reason(cell)
-        if reason == "not run":
-            reason += stopped
+        reason = failure_reason(cell) + (stopped if not_run(cell) else "")
         passed += not reason
-        out(f"  \u2713 {tested_function(cell)}: passed" if not reason
-            else f"  \u2717 {tested_function(cell)}: failed: {reason}")
+        out("  \u2713 " + tr("{function}: passed", function=tested_function(cell)) if not reason
+            else "  \u2717 " + tr("{function}: failed: {reason}", function=tested_function(cell), reason=reason))
     for cell in notebook.cells:
         if nbgrader_meta(cell).get("solution") and error_of(cell):
             name, message = error_of(cell)
-            out(f"  ! the cell defining {nbgrader_meta(cell).get('grade_id', '?')} raised {name}: {message}")
-    out(f"{passed} of {len(tests)} functions pass their tests.")
+            out("  ! " + tr("the cell defining {cell} raised {error}", cell=nbgrader_meta(cell).get("grade_id", "?"),
+                            error=f"{name}: {message}"))
+    out(tr("{passed} of {total} functions pass their tests.", passed=passed, total=len(tests)))
     return 0 if passed == len(tests) else 1

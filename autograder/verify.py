@@ -38,6 +38,7 @@ import numpy as np
 
 from gatedrnn.testing import TOL_FLOAT64, CheckFailed, FunctionChecks
 
+from .messages import N_, tr
 from .probe_session import Sandboxes
 
 WITH_TORCH = ("numpy", "torch")  # the sandbox's packages for an exercise written with PyTorch
@@ -84,12 +85,13 @@ class Check:
     """What every check shares: its sandbox's packages, its cells, and the feedback's words.
 
     where: how the feedback describes the check ("... outside your notebook, WHERE, failed");
-    rule: what it asks of the learner; both are per unit.
+    rule: what it asks of the learner; both are per unit, English templates shown in the notebook's
+    language where the catalog has them (autograder/messages_ja.py: the defaults, marked with N_).
     """
     packages = NUMPY_ONLY
-    where = "on fresh inputs with NumPy alone"
-    rule = ("Your function must compute its results itself, in NumPy, without torch, the course's helpers, "
-            "or changes to the tests.")
+    where = N_("on fresh inputs with NumPy alone")
+    rule = N_("Your function must compute its results itself, in NumPy, without torch, the course's helpers, "
+              "or changes to the tests.")
 
     def __init__(self, where=None, rule=None):
         self.where, self.rule = where or self.where, rule or self.rule
@@ -117,14 +119,14 @@ def _check_one(session, pair, function, inputs, upstreams, expected_outputs, exp
     try:
         results = session.call(pair.forward, list(inputs.values()))
         if len(results) != len(pair.outputs) + 1:
-            raise CheckFailed(f"{pair.forward} returned {len(results)} items, expected {len(pair.outputs) + 1}")
+            raise wrong_count(pair.forward, len(results), len(pair.outputs) + 1)
         if function == pair.forward:
             for name, found in zip(pair.outputs, results):
                 checks.close(f"{name} ({case})", _array(found, name), expected_outputs[name], TOL_FLOAT64)
             return ""
         grads = session.call(pair.backward, list(upstreams.values()) + [results[-1]])
         if len(grads) != len(pair.gradients):
-            raise CheckFailed(f"{pair.backward} returned {len(grads)} items, expected {len(pair.gradients)}")
+            raise wrong_count(pair.backward, len(grads), len(pair.gradients))
         for name, found in zip(pair.gradients, grads):
             checks.close(f"{name} ({case})", _array(found, name), expected_gradients[name], TOL_FLOAT64)
         return ""
@@ -132,9 +134,15 @@ def _check_one(session, pair, function, inputs, upstreams, expected_outputs, exp
         return str(error).removeprefix(f"{function}: ")
 
 
+def wrong_count(function, found, expected):
+    """The failure of a function that returned `found` items where `expected` were due."""
+    return CheckFailed(tr("{function} returned {found} items, expected {expected}", function=function, found=found,
+                          expected=expected))
+
+
 def _array(found, name):
     if isinstance(found, tuple):
-        raise CheckFailed(f"{name} is not a NumPy array of numbers")
+        raise CheckFailed(tr("{name} is not a NumPy array of numbers", name=name))
     return found
 
 
@@ -208,10 +216,10 @@ def _check_exact(session, module, check, rng):
             expected = expected if isinstance(expected, tuple) else (expected,)
             found = session.call(check.name, args)
             if len(found) != len(check.outputs):
-                raise CheckFailed(f"{check.name} returned {len(found)} items, expected {len(check.outputs)}")
+                raise wrong_count(check.name, len(found), len(check.outputs))
             case = ", ".join(str(arg.shape) if isinstance(arg, np.ndarray) else str(arg) for arg in args)
             for name, value, want in zip(check.outputs, found, expected):
-                checks.close(f"{name} (inputs {case})", _array(value, name), want, TOL_FLOAT64)
+                checks.close(tr("{name} (inputs {case})", name=name, case=case), _array(value, name), want, TOL_FLOAT64)
         return ""
     except (CheckFailed, RuntimeError) as error:
         return str(error).removeprefix(f"{check.name}: ")
@@ -239,7 +247,7 @@ def _learner_rolling(session, model, history, future):
     def predict_next(series):
         (value,) = session.call("forecast", [model, series])
         if isinstance(value, tuple) or value.shape != () or not np.isfinite(value):
-            raise CheckFailed("forecast did not return a finite float (next month's value)")
+            raise CheckFailed(tr("forecast did not return a finite float (next month's value)"))
         return float(value)
 
     return rolling_forecasts(predict_next, history, future)
@@ -282,15 +290,15 @@ class ForecasterCheck:
             found = mae(validation, _learner_rolling(session, model, train, validation))
             naive = mae(validation, rolling_forecasts(seasonal_naive, train, validation))
             if not found <= MARGIN * naive:
-                train_failure = (f"trained outside your notebook, your forecaster's validation MAE (2016-2019) was "
-                                 f"{found:.2f} ppm; expected at most {MARGIN * naive:.2f} ppm.")
+                train_failure = tr("trained outside your notebook, your forecaster's validation MAE (2016-2019) was "
+                                   "{found:.2f} ppm; expected at most {limit:.2f} ppm.", found=found, limit=MARGIN * naive)
         except (CheckFailed, RuntimeError) as error:
             train_failure = str(error)
         try:
             (model,) = session.call("train_forecaster", [ppm, 0], keep=True, seconds=limit)
             predictions = _learner_rolling(session, model, ppm, heldout)
         except (CheckFailed, RuntimeError) as error:
-            return train_failure, (0.0, f"trained outside your notebook, your forecaster failed: {error}")
+            return train_failure, (0.0, tr("trained outside your notebook, your forecaster failed: {error}", error=error))
         naive = mae(heldout, rolling_forecasts(seasonal_naive, ppm, heldout))
         return train_failure, forecast_points(mae(heldout, predictions), naive, points)
 
@@ -382,7 +390,7 @@ def _check_module(session, case):
     try:
         found = session.call(case.probe, [*case.sizes, *case.inputs, *case.upstreams, *parameters])
         if len(found) != len(names):
-            raise CheckFailed(f"returned {len(found)} results, expected {len(names)}")
+            raise CheckFailed(tr("returned {found} results, expected {expected}", found=len(found), expected=len(names)))
         for name, value, want in zip(names, found, expected):
             checks.close(f"{name} ({case.text})", _array(value, name), want.detach().numpy(), TOL_FLOAT64)
         return ""
