@@ -26,7 +26,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Integer
 
 from .events import CHECK_FAILED, CHECK_LOWERED, NOT_CHECKED
-from .messages import notebook_language, shown, speaking, tr
+from .messages import notebook_language, speaking, tr
 from .outcomes import error_of, tested_function
 from .units import load_unit
 from .verify import run_check
@@ -90,9 +90,10 @@ def apply_outcome(nb, failures, caps, check):
     for cell in nb.cells:
         function = tested_function(cell)
         if function and failures.get(function) and not error_of(cell):
+            where, rule = check.words()
             cell.outputs.append(check_failed(tr(
                 "{function}: the check made outside your notebook, {where}, failed: {why} {rule}", function=function,
-                where=shown(check.where), why=failures[function], rule=shown(check.rule))))
+                where=where, why=failures[function], rule=rule)))
             overturned.append(function)
         elif function in caps and caps[function][0] < kernel_score(cell):
             cap, why = caps[function]

@@ -29,7 +29,7 @@ layout, outputs, upstreams layout, gradients, "a gatedrnn.reference function"), 
 forward/backward pairs; ExactCheck("a reference module", [ExactFunction(...)]) for functions
 with exact answers; ModulesCheck for torch.nn.Module classes. Its words in the feedback
 (`where` it ran, the `rule` it enforces) default to the NumPy-only ones; pass where=/rule= to
-change them. Every round trip also grades four standard submissions: "full" (the source
+change them, in each language: where={"en": "...", "ja": "..."}. Every round trip also grades four standard submissions: "full" (the source
 notebook, full marks), "stub" (the released notebook), "not_json" and "empty" (zeros, with the
 reason as status); a Case names what else to grade and what it must score.
 

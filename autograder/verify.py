@@ -36,9 +36,10 @@ from pathlib import Path
 
 import numpy as np
 
+from gatedrnn.i18n import language
 from gatedrnn.testing import TOL_FLOAT64, CheckFailed, FunctionChecks
 
-from .messages import N_, tr
+from .messages import N_, shown, tr
 from .probe_session import Sandboxes
 
 WITH_TORCH = ("numpy", "torch")  # the sandbox's packages for an exercise written with PyTorch
@@ -85,8 +86,8 @@ class Check:
     """What every check shares: its sandbox's packages, its cells, and the feedback's words.
 
     where: how the feedback describes the check ("... outside your notebook, WHERE, failed");
-    rule: what it asks of the learner; both are per unit, English templates shown in the notebook's
-    language where the catalog has them (autograder/messages_ja.py: the defaults, marked with N_).
+    rule: what it asks of the learner. Both are per unit: the defaults below are in the catalog
+    (autograder/messages_ja.py); a unit's own give each language, {"en": text, "ja": text}.
     """
     packages = NUMPY_ONLY
     where = N_("on fresh inputs with NumPy alone")
@@ -95,6 +96,11 @@ class Check:
 
     def __init__(self, where=None, rule=None):
         self.where, self.rule = where or self.where, rule or self.rule
+
+    def words(self):
+        """(where, rule) in the current language."""
+        return tuple(shown(text) if isinstance(text, str) else text.get(language(), text["en"])
+                     for text in (self.where, self.rule))
 
     def cells(self, learner_cells):
         """The cells the probe runs: the learner's, in order."""

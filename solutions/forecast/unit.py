@@ -38,8 +38,11 @@ CHECK = ExactCheck("gatedrnn.worked.forecasting", [
     ExactFunction("standardize", ("train_z", "rest_z", "mean", "std"), _standardize_cases),
     ExactFunction("seasonal_naive", ("forecast",), _seasonal_naive_cases),
 ], then=ForecasterCheck("forecast"), packages=WITH_TORCH,
-    where="in a fresh process with NumPy and PyTorch but not the course's package",
-    rule="Your functions must compute their results themselves, without the course's helpers or changes to the tests.")
+    where={"en": "in a fresh process with NumPy and PyTorch but not the course's package",
+           "ja": "NumPy と PyTorch はあるがコースのパッケージはない新しいプロセスで"},
+    rule={"en": "Your functions must compute their results themselves, without the course's helpers or changes to the "
+                "tests.",
+          "ja": "関数は、コースの補助関数を使わず、テストも変更せずに、自ら結果を計算しなければならない。"})
 
 SOLUTION_TRAINING = "    T = 24\n    torch.manual_seed(int(seed))"
 SOLUTION_FORECAST = "    gru, head, mean, std, T = model"

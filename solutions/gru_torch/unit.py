@@ -19,10 +19,13 @@ WORTH_MORE = [("GRU", "GRUCell"), ("GRU", "GRU_bidirectional")]  # the sequence 
 # compared with torch.nn's GRUCell and GRU (autograder/gru_torch_probe.py drives them there).
 CHECK = ModulesCheck(
     ["GRUCell", "GRU", "GRU_bidirectional"], gru_torch_cases, GRU_TORCH_PROBE, forbid_builtin_gru=True,
-    where="in a fresh process with PyTorch but not the course's package, against torch.nn with built-in GRUs "
-          "forbidden",
-    rule="Your class must compute the GRU itself from tensor operations, without a built-in GRU, the course's "
-         "helpers or changes to the tests.")
+    where={"en": "in a fresh process with PyTorch but not the course's package, against torch.nn with built-in GRUs "
+                 "forbidden",
+           "ja": "PyTorch はあるがコースのパッケージはない新しいプロセスで、組み込みの GRU を禁止して torch.nn と比べて"},
+    rule={"en": "Your class must compute the GRU itself from tensor operations, without a built-in GRU, the course's "
+                "helpers or changes to the tests.",
+          "ja": "クラスは、組み込みの GRU やコースの補助関数を使わず、テストも変更せずに、テンソル演算で GRU を自ら計算しなければ"
+                "ならない。"})
 
 GRU_FORWARD = "    def forward(self, x, h0=None):\n        ### BEGIN SOLUTION\n"
 CELL_FORWARD = "    def forward(self, x, h=None):\n        ### BEGIN SOLUTION\n"
