@@ -143,8 +143,8 @@ def _check_training(session, function, rng):
               "W_out": (H, V), "b_out": (V,)}
     for name, shape in shapes.items():
         if params[name].shape != shape or not np.isfinite(params[name]).all():
-            raise CheckFailed(tr("train_char_lm returned {name} of shape {found}, expected {expected} with finite values",
-                                 name=name, found=params[name].shape, expected=shape))
+            raise CheckFailed(tr("train_char_lm returned {name} of shape {found}, expected {expected} with finite "
+                                 "values", name=name, found=params[name].shape, expected=shape))
     perplexity = float(np.exp(course.stream_loss(params, val_ids)))
     if not perplexity <= course.TARGET_PERPLEXITY:
         raise CheckFailed(tr("trained outside your notebook, your model's validation perplexity was {perplexity:.2f}; "

@@ -51,7 +51,7 @@ class CappedClient(NotebookClient):
         self.completed = set()  # indices of the cells whose execution finished
         self.timed_out = []  # the cells stopped at the timeout
         self.truncation_note = "\n" + tr("[output truncated: more than {kb} KB were printed]",
-                                         kb=self.max_output_bytes // 1024) + "\n"  # in the language of its creation
+                                         kb=self.max_output_bytes // 1024) + "\n"  # in the notebook's language (see execute)
 
     async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
         result = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
