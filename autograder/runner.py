@@ -27,6 +27,8 @@ from .startup import skip_unused_imports
 skip_unused_imports()  # before nbformat: a sandbox starts for every submission
 
 import nbformat  # noqa: E402
+
+from gatedrnn.i18n import kernel_environment  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import DeadKernelError  # noqa: E402
 from traitlets import Integer  # noqa: E402
@@ -123,8 +125,8 @@ def execute(io_dir, args):
                               resources={"metadata": {"path": HOME}})
         message = tr("This cell did not finish within {seconds} s (an endless loop?) and was stopped.",
                      seconds=args.cell_timeout)
-    try:
-        client.execute()
+    try:  # the relay started for this notebook's kernel passes its language on to the zygote (relay.py)
+        client.execute(env=kernel_environment(notebook.metadata))
     except DeadKernelError:
         events.append(KERNEL_DIED)
     for index, cell in enumerate(notebook.cells):

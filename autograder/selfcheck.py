@@ -7,7 +7,6 @@ stop the run. On a released notebook only the visible tests exist; hidden tests 
 the exercise is graded.
 """
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from gatedrnn.i18n import ENVIRONMENT_VARIABLE
+from gatedrnn.i18n import kernel_environment
 
 from .assignments import nbgrader_meta
 from .messages import notebook_language, speaking, tr
@@ -36,12 +35,11 @@ def check_notebook(path, out=print):
     except Exception as error:  # not a notebook at all: say so plainly (in the environment's language)
         out(tr("{path}: cannot be read as a notebook ({error})", path=path, error=f"{type(error).__name__}: {error}"))
         return 2
-    language = notebook_language(notebook.metadata)
-    with speaking(language):
-        return _check(path, notebook, language, out)
+    with speaking(notebook_language(notebook.metadata)):
+        return _check(path, notebook, out)
 
 
-def _check(path, notebook, language, out):
+def _check(path, notebook, out):
     """check_notebook on a notebook read, in the current language."""
     tests = [cell for cell in notebook.cells if tested_function(cell)]
     if not tests:
@@ -54,7 +52,7 @@ def _check(path, notebook, language, out):
     stopped = ""
     try:
         client.execute(stderr=subprocess.DEVNULL,  # the kernel process's own log lines are noise here
-                       env={**os.environ, ENVIRONMENT_VARIABLE: language})
+                       env=kernel_environment(notebook.metadata))
     except CellTimeoutError:
         stopped = tr(": a cell ran longer than {seconds} s (an endless loop?)", seconds=CELL_TIMEOUT_SECONDS)
     except DeadKernelError:

@@ -2,7 +2,7 @@
 
 - each is up to date with its released notebook and the catalog of its exercise page;
 - it is its released notebook cell for cell: code cells (source, nbgrader metadata, outputs)
-  and the notebook's metadata are identical; only markdown differs;
+  are identical; only markdown differs, and the notebook's metadata says it is Japanese;
 - a Japanese submission is graded exactly like its English twin, by `python -m autograder grade`:
   the same score and the same points per function, for a full, a wrong and a stub submission.
 """
@@ -14,6 +14,7 @@ import pytest
 
 from autograder.assignments import assignment_names, nbgrader_meta, released_notebook, source_notebook
 from autograder.ja_notebooks import japanese_notebook, japanese_notebook_path, translate_markdown
+from gatedrnn.i18n import notebook_language, with_language
 from conftest import edit_solution, feedback_text, grade_submissions
 
 
@@ -31,7 +32,8 @@ def test_japanese_notebook_is_up_to_date(name):
 def test_japanese_notebook_differs_only_in_markdown(name):
     english = nbformat.read(str(released_notebook(name)), as_version=4)
     japanese = committed(name)
-    assert japanese.metadata == english.metadata
+    assert japanese.metadata == with_language(copy.deepcopy(english.metadata), "ja")
+    assert notebook_language(japanese.metadata) == "ja" and notebook_language(english.metadata) == "en"
     assert [c.cell_type for c in japanese.cells] == [c.cell_type for c in english.cells]
     for en, ja in zip(english.cells, japanese.cells):
         assert ja.metadata == en.metadata

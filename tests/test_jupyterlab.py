@@ -296,7 +296,8 @@ def test_without_the_course_package_the_first_cell_says_what_to_install(lab, bro
     output = run_cell(browser, setup)
     browser.screenshot(SCREENSHOTS / "05_without_the_kit.png")
     lines = output.strip().splitlines()
-    assert len(lines) == 1, output  # one line: no traceback
+    assert len(lines) == 2, output  # one line in English, one in Japanese: no traceback
     assert lines[0].startswith("This notebook needs the course's learner kit: ") and "pip install" in lines[0]
+    assert lines[1].startswith("このノートブックにはコースの学習者キットが必要である。") and "pip install" in lines[1]
     assert "Traceback" not in output and "LearnerKitMissing" not in output
     assert_only_local_requests(browser, lab)

@@ -41,6 +41,7 @@ KIT = tomllib.loads((REPO / "kit" / "pyproject.toml").read_text())["project"]
 WHEEL_NAME = f"{KIT['name'].replace('-', '_')}-{KIT['version']}-py3-none-any.whl"
 MAINTAINER_TOOLS = {"jupyter-book", "pytest", "psycopg", "psycopg-binary", "sphinx", "jupytext", "gated-rnn-course"}
 MISSING_KIT = "This notebook needs the course's learner kit: "
+MISSING_KIT_JA = "このノートブックにはコースの学習者キットが必要である。"
 CHECK_MARK = "\u2713"
 
 
@@ -215,10 +216,11 @@ def test_without_the_kit_the_first_cell_says_what_to_install(learner):
         code = [cell for cell in executed.cells if cell.cell_type == "code"]
         errors = [output for output in code[0].outputs if output.output_type == "error"]
         assert len(errors) == 1 and not [o for o in code[0].outputs if o.output_type != "error"], code[0].outputs
-        assert errors[0].traceback == [errors[0].evalue]  # one line, no traceback
-        message = errors[0].evalue
-        assert message.startswith(MISSING_KIT) and message.endswith("then restart the kernel."), message
-        assert f"`{learner.python} -m pip install {WHEEL_NAME}`" in message
+        assert errors[0].traceback == [errors[0].evalue]  # the message, no traceback
+        english, japanese = errors[0].evalue.split("\n")  # one line in each language of the course
+        assert english.startswith(MISSING_KIT) and english.endswith("then restart the kernel."), english
+        assert japanese.startswith(MISSING_KIT_JA) and japanese.endswith("カーネルを再起動すること。"), japanese
+        assert all(f"`{learner.python} -m pip install {WHEEL_NAME}`" in line for line in (english, japanese))
         assert all(cell.execution_count is None for cell in code[1:])  # the notebook stopped there
 
 
