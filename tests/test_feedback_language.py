@@ -21,7 +21,7 @@ from autograder.feedback_words import PAGE_WORDS
 from autograder.messages import reworded, speaking, tr
 from autograder.preprocessors import FunctionSummary, unchecked_notes
 from autograder.units import load_unit
-from conftest import REPO, run
+from conftest import REPO, feedback_text, grade_submissions, run
 from gatedrnn.i18n import with_language
 
 JAPANESE_RNN = REPO / "chapters" / "exercises_ja" / "rnn" / "rnn.ipynb"
@@ -180,3 +180,23 @@ def test_self_check_starts_the_kernel_in_the_notebooks_language(tmp_path):
         with_language(notebook.metadata, language)
         nbformat.write(notebook, str(tmp_path / "f.ipynb"))
         assert verdict in check(tmp_path / "f.ipynb").stdout
+
+
+def test_a_japanese_submission_is_graded_with_japanese_feedback(tmp_path):
+    """Through `python -m autograder grade` (the sandbox): the table, the page's words, a test that did not run."""
+    stub = nbformat.read(str(JAPANESE_RNN), as_version=4)
+    with_language(stub.metadata, "ja")
+    dies = copy.deepcopy(stub)
+    dies.cells.insert(1, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    process, rows, out = grade_submissions("rnn", {"stub": stub, "dies": dies}, tmp_path)
+    assert float(rows["stub"]["score"]) == float(rows["dies"]["score"]) == 0, rows
+    assert "kernel died" in rows["dies"]["status"]  # the instructor's record stays English
+    for student in ["stub", "dies"]:
+        page = (out / "feedback" / student / "rnn" / "rnn.html").read_text()
+        text = feedback_text(out, student, "rnn")
+        assert '<html lang="ja">' in page
+        assert "結果（関数ごと） ¶ 関数 得点 / 配点 結果 rnn_step_forward 0 / 2 \u2717 " in text, text[:2000]
+        assert not re.search(r"Your results|Score|Test cell|\(Top\)|not run", text), student
+    died = feedback_text(out, "dies", "rnn")
+    assert ("このテストは実行されなかった: Python カーネルが停止した（コードが exit を呼んだか、クラッシュしたか、"
+            "メモリまたは CPU 時間を使い果たした）。") in died
