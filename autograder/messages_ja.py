@@ -151,4 +151,14 @@ MESSAGES = {
         '{cell} を定義するセルが例外を送出した: {error}',
     '{passed} of {total} functions pass their tests.':
         '{total} 個の関数のうち {passed} 個がテストに合格した。',
+    '{assignment} feedback':
+        '{assignment} のフィードバック',
+    '{assignment}: feedback for {student}':
+        '{assignment}: {student} へのフィードバック',
+    'Score: 0 / {max_score}':
+        '得点: 0 / {max_score}',
+    'Your submission could not be graded: {reason}.':
+        '提出物を採点できなかった: {reason}。',
+    'Check that you submitted the notebook {notebook} itself, saved from\nJupyter, and that it opens there. Run {command}\nbefore submitting.':
+        '提出したのが Jupyter で保存したノートブック {notebook} そのものであり、\nJupyter で開けることを確認すること。提出する前に {command}\nを実行すること。',
 }

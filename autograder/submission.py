@@ -14,8 +14,11 @@ from pathlib import Path
 
 import nbformat
 
+from gatedrnn.i18n import language
+
 from .assignments import COURSE_ID, REPO, graded_functions, source_notebook
 from .kernel_language import EXECUTE
+from .messages import notebook_language, speaking, tr
 from .outcomes import learner_misconceptions
 
 
@@ -157,7 +160,8 @@ def failed(settings, functions, student_id, reason):
     path = settings.feedback_path(student_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     max_score = sum(f.points for f in functions)
-    path.write_text(failure_feedback_html(settings.assignment, student_id, reason, max_score))
+    with speaking(submission_language(settings.submission_path(student_id))):
+        path.write_text(failure_feedback_html(settings.assignment, student_id, reason, max_score))
     return Result(student_id, score=0.0, status=reason, function_scores={f.name: 0.0 for f in functions})
 
 
@@ -181,16 +185,31 @@ def last_error_line(log_path):
     return (errors or lines or ["no output"])[-1][:300]
 
 
+def submission_language(path):
+    """The language of a submitted notebook, as far as it can be read (else English)."""
+    try:
+        return notebook_language(nbformat.read(str(path), as_version=4).metadata)
+    except Exception:  # missing, not JSON: nothing says, so English
+        return "en"
+
+
 def failure_feedback_html(assignment, student_id, reason, max_score):
-    """A small feedback page for a submission that could not be graded."""
+    """A small feedback page for a submission that could not be graded, in the current language
+    (the reason, also the grades' status, stays as the grader wrote it)."""
+    name = html.escape(assignment)
+    title = tr("{assignment} feedback", assignment=name)
+    heading = tr("{assignment}: feedback for {student}", assignment=name, student=html.escape(student_id))
+    score = tr("Score: 0 / {max_score}", max_score=f"{max_score:g}")
+    why = tr("Your submission could not be graded: {reason}.", reason=html.escape(reason))
+    advice = tr("Check that you submitted the notebook {notebook} itself, saved from\nJupyter, and that it opens there. "
+                "Run {command}\nbefore submitting.", notebook=f"<code>{name}.ipynb</code>",
+                command=f"<code>python -m autograder check {name}.ipynb</code>")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(assignment)} feedback</title></head>
+<html lang="{language()}"><head><meta charset="utf-8"><title>{title}</title></head>
 <body>
-<h1>{html.escape(assignment)}: feedback for {html.escape(student_id)}</h1>
-<p><strong>Score: 0 / {max_score:g}</strong></p>
-<p>Your submission could not be graded: {html.escape(reason)}.</p>
-<p>Check that you submitted the notebook <code>{html.escape(assignment)}.ipynb</code> itself, saved from
-Jupyter, and that it opens there. Run <code>python -m autograder check {html.escape(assignment)}.ipynb</code>
-before submitting.</p>
+<h1>{heading}</h1>
+<p><strong>{score}</strong></p>
+<p>{why}</p>
+<p>{advice}</p>
 </body></html>
 """

@@ -200,3 +200,25 @@ def test_a_japanese_submission_is_graded_with_japanese_feedback(tmp_path):
     died = feedback_text(out, "dies", "rnn")
     assert ("このテストは実行されなかった: Python カーネルが停止した（コードが exit を呼んだか、クラッシュしたか、"
             "メモリまたは CPU 時間を使い果たした）。") in died
+
+
+def test_the_page_of_a_submission_that_could_not_be_graded_is_in_its_language(tmp_path):
+    from autograder.assignments import graded_functions, source_notebook
+    from autograder.settings import GradingSettings
+    from autograder.submission import failed
+
+    settings = GradingSettings.make("rnn", tmp_path / "submitted", tmp_path / "out")
+    functions = graded_functions(source_notebook("rnn"))
+    notebook = nbformat.read(str(JAPANESE_RNN), as_version=4)
+    with_language(notebook.metadata, "ja")
+    settings.submission_path("ja").parent.mkdir(parents=True)
+    nbformat.write(notebook, str(settings.submission_path("ja")))
+    for student in ["ja", "missing"]:
+        result = failed(settings, functions, student, "autograde failed: something")
+        assert result.status == "autograde failed: something"  # the instructor's record, as written
+    page = settings.feedback_path("ja").read_text()
+    assert '<html lang="ja">' in page and "<strong>得点: 0 / 10</strong>" in page
+    assert "<p>提出物を採点できなかった: autograde failed: something。</p>" in page
+    assert not re.search(r"Score|feedback|Check that|submitting", page)
+    english = settings.feedback_path("missing").read_text()
+    assert '<html lang="en">' in english and "<p>Your submission could not be graded: autograde failed: something.</p>" in english
