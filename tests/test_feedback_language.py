@@ -15,14 +15,16 @@ from nbconvert.exporters import HTMLExporter
 from nbgrader.converters import GenerateFeedback
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder.assignments import assignment_names
 from autograder.events import EVENTS, NO_BWRAP, NOT_CHECKED, SANDBOX_STOPPED
 from autograder.feedback_assets import MATHJAX_TEMPLATE, NBGRADER_TEMPLATES
 from autograder.feedback_words import PAGE_WORDS
 from autograder.messages import reworded, speaking, tr
 from autograder.preprocessors import FunctionSummary, unchecked_notes
 from autograder.units import load_unit
-from conftest import REPO, feedback_text, grade_submissions, run
+from conftest import REPO, edit_solution, feedback_text, grade_submissions, run
 from gatedrnn.i18n import with_language
+from test_grading_routes import REFERENCE_FORWARD
 
 JAPANESE_RNN = REPO / "chapters" / "exercises_ja" / "rnn" / "rnn.ipynb"
 
@@ -188,8 +190,13 @@ def test_a_japanese_submission_is_graded_with_japanese_feedback(tmp_path):
     with_language(stub.metadata, "ja")
     dies = copy.deepcopy(stub)
     dies.cells.insert(1, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
-    process, rows, out = grade_submissions("rnn", {"stub": stub, "dies": dies}, tmp_path)
+    delegates = edit_solution("rnn", "rnn_forward", *REFERENCE_FORWARD)  # the check outside the kernel fails it
+    with_language(delegates.metadata, "ja")
+    process, rows, out = grade_submissions("rnn", {"stub": stub, "dies": dies, "delegates": delegates}, tmp_path)
     assert float(rows["stub"]["score"]) == float(rows["dies"]["score"]) == 0, rows
+    assert float(rows["delegates"]["score"]) == 5, rows
+    assert "rnn_forward: ノートブックの外で新たに生成した入力に対して NumPy だけで行ったチェックで不合格となった: " in \
+        feedback_text(out, "delegates", "rnn")
     assert "kernel died" in rows["dies"]["status"]  # the instructor's record stays English
     for student in ["stub", "dies"]:
         page = (out / "feedback" / student / "rnn" / "rnn.html").read_text()
@@ -222,3 +229,16 @@ def test_the_page_of_a_submission_that_could_not_be_graded_is_in_its_language(tm
     assert not re.search(r"Score|feedback|Check that|submitting", page)
     english = settings.feedback_path("missing").read_text()
     assert '<html lang="en">' in english and "<p>Your submission could not be graded: autograde failed: something.</p>" in english
+
+
+@pytest.mark.parametrize("name", assignment_names())
+def test_every_units_check_words_exist_in_japanese(name):
+    """Where the check outside the notebook ran and what it asks: the defaults from the catalog, a unit's own
+    as it declares them in each language."""
+    check = load_unit(name).check
+    with speaking("en"):
+        english = check.words()
+    with speaking("ja"):
+        japanese = check.words()
+    assert all(re.search(r"[A-Za-z]{3}", text) for text in english), english
+    assert all(re.search(r"[\u3040-\u30ff]", text) for text in japanese), japanese
