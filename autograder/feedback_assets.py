@@ -9,7 +9,8 @@ learner's Files view on the hub, a downloaded copy, file://), and nbgrader's rel
 fetch_feedback, which carry only the .html, hand back all of it. `OfflineFeedbackPage`, a
 preprocessor of the feedback pipeline, adds the style of the results table that
 autograder.preprocessors.FunctionSummary puts first (the book's: ruled cells with room between the
-columns).
+columns). The course's feedback/index.html.j2 (autograder/feedback_index.html.j2, laid out beside it) is
+nbgrader's, its words in the notebook's language (autograder.feedback_words).
 """
 
 import atexit
