@@ -122,6 +122,40 @@ class Catalog:
         with speaking(language):
             return self(template, **values)
 
+    def later(self, template, /, **values):
+        """A template (marked with N_) and its values, formatted when shown: see `Later`."""
+        return Later(self, template, values)
+
+
+class Later:
+    """A message kept to be shown later, in the language current when it is shown.
+
+    str() (or a format field, or being a value of another message) formats it then; values may
+    be Later messages themselves. Made by `Catalog.later`, for messages built at import time
+    (a module constant) that a learner sees in the language of their notebook.
+    """
+
+    def __init__(self, catalog, template, values):
+        self.catalog, self.template, self.values = catalog, template, dict(values)
+
+    def __str__(self):
+        return self.catalog(self.template, **self.values)
+
+    def __format__(self, spec):
+        return format(str(self), spec)
+
+    def _key(self):
+        return self.template, tuple(sorted(self.values.items()))
+
+    def __eq__(self, other):
+        return isinstance(other, Later) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        return f"Later({self.template!r}, {self.values!r})"
+
 
 def N_(template):
     """Mark a template to be translated later, when it is shown with `tr(template, ...)`."""
