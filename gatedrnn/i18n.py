@@ -157,6 +157,16 @@ class Later:
         return f"Later({self.template!r}, {self.values!r})"
 
 
+class Joined(tuple):
+    """Messages (Later or str) shown joined by "; ", each in the language current when shown."""
+
+    def __str__(self):
+        return "; ".join(map(str, self))
+
+    def __format__(self, spec):
+        return format(str(self), spec)
+
+
 def N_(template):
     """Mark a template to be translated later, when it is shown with `tr(template, ...)`."""
     return template

@@ -178,7 +178,7 @@ def _join_names(names):
     return names[0] if len(names) == 1 else tr("{names} and {last}", names=", ".join(names[:-1]), last=names[-1])
 
 
-def _labelled(name, case=""):
+def label_of(name, case=""):
     """The name of a checked value as a message shows it: 'h_n', or 'h_n (h0=None)' with the case compared."""
     return tr("{name} ({case})", name=name, case=case) if case else name
 
@@ -227,14 +227,14 @@ class Problem:
     """What is wrong with one checked value: its name, the message, the mistake recognised if any.
 
     say(label) is the message, in the current language, about the value shown as label (its
-    name, or its name with the case compared: see `_labelled`).
+    name, or its name with the case compared: see `label_of`).
     """
     name: str
     say: Callable[[str], str]
     misconception: Misconception = None
 
     def message(self, case=""):
-        return self.say(_labelled(self.name, case))
+        return self.say(label_of(self.name, case))
 
 
 class FunctionChecks:
@@ -325,7 +325,7 @@ class FunctionChecks:
             if mistake is None or len(group) == 1:
                 sentences.append(group[0].message(case))
             else:
-                names = _labelled(_join_names([p.name for p in group]), case)
+                names = label_of(_join_names([p.name for p in group]), case)
                 sentences.append(tr("{names} are wrong: {explanation}", names=names, explanation=mistake.explain())
                                  + " " + mistake.tag())
         self.fail(also(sentences))
