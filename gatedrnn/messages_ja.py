@@ -28,7 +28,7 @@ MESSAGES = {
     "{name} should return a tuple of {returns} items, it returned {found}.":
         "{name} は要素数 {returns} のタプルを返すべきだが、{found}を返した。",
     "{names} and {last}": "{names} と {last}",
-    "{name} ({case})": "{name}（{case} の場合）",
+    "{name} ({case})": "{case} の場合の {name}",
     "{name} should be a NumPy array of shape {shape}, found a {type}.":
         "{name} は形状 {shape} の NumPy 配列であるべきだが、{type} 型の値だった。",
     "{name} has shape {found}, expected {expected}.": "{name} の形状は {found} だが、期待される形状は {expected} である。",
@@ -138,7 +138,7 @@ MESSAGES = {
     "This course packs them like PyTorch, {ours}: columns {columns}. Slice the blocks in that order, in "
     "the forward and in the backward pass.":
         "あなたの値は、ゲートを {theirs} の順にパックした LSTM が出す値である（{users}と同じ）。このコースは "
-        "PyTorch と同じく {ours} の順にパックする。列は {columns} である。順伝播でも逆伝播でも、この順にブロックを"
+        "PyTorch と同じく {ours} の順にパックする。列の割り当ては次のとおりである：{columns}。順伝播でも逆伝播でも、この順にブロックを"
         "切り出すこと。",
     "{start}:{stop} {gate}": "{start}:{stop} が {gate}",
     "PyTorch, cuDNN and Keras": "PyTorch、cuDNN および Keras",
