@@ -5,11 +5,13 @@ written in English in the code, as a `str.format` template, and goes through a `
 
     from .i18n import tr, N_
     raise CheckFailed(tr("{name} is not implemented yet.", name=name))
-    PRECISION_LOST = Misconception("precision-lost", N_("somewhere your code ..."))  # translated when shown
+    PRECISION_LOST = Misconception("precision-lost", tr.later(N_("somewhere your code ...")))
 
 `tr` formats the template in the current language; `N_` marks a template that is stored now and
-translated when it is shown (tests/test_messages.py extracts both and fails on any template
-without a translation, with different placeholders, or translated but no longer used).
+translated when it is shown: `tr.later(N_(template), **values)` keeps it with its values and
+formats it whenever it is shown (str(), or as a value of another message), in the language of
+that moment. tests/test_messages.py extracts the templates of both and fails on any template
+without a translation, with different placeholders, or translated but no longer used.
 
 The current language, first found of:
 1. `speaking(language)`, in this thread of execution (the grader, for one notebook's feedback);
