@@ -14,8 +14,9 @@ from pathlib import Path
 
 import nbformat
 
+from gatedrnn.nbgrader_kernel import EXECUTE
+
 from .assignments import COURSE_ID, REPO, graded_functions, source_notebook
-from .kernel_language import EXECUTE
 from .outcomes import learner_misconceptions
 
 
