@@ -59,6 +59,12 @@ def with_language(metadata, language):
     return metadata
 
 
+def kernel_environment(metadata, base=None):
+    """The environment to start a kernel for a notebook with this metadata: base (default os.environ)
+    with the notebook's language, so that the kernel shows messages in it."""
+    return {**(os.environ if base is None else base), ENVIRONMENT_VARIABLE: notebook_language(metadata)}
+
+
 def language():
     """The language messages are shown in now (see the module docstring for the order)."""
     chosen = _speaking.get() or os.environ.get(ENVIRONMENT_VARIABLE)
