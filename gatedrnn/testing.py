@@ -399,7 +399,8 @@ class FunctionChecks:
         diff = np.abs(found.astype(np.float64) - expected)
         worst = np.unravel_index(np.argmax(diff), diff.shape)
         wanted, got = _distinct_digits(expected[worst], float(found[worst]))
-        dtypes = {"dtype": found.dtype, "inputs": np.dtype(self.inputs_dtype).name if self.inputs_dtype is not None else ""}
+        lower = self.inputs_dtype is not None and found.dtype.itemsize < np.dtype(self.inputs_dtype).itemsize
+        dtypes = {"dtype": found.dtype, "inputs": np.dtype(self.inputs_dtype).name if lower else ""}
 
         def numbers(label):
             """'h is wrong (relative error ...). Largest difference at index (i, j): expected ..., found ...'"""
@@ -410,7 +411,6 @@ class FunctionChecks:
                                  index=_index_str(worst), wanted=wanted, got=got)
             return text + tr(" expected {wanted}, found {got}.", wanted=wanted, got=got)
 
-        lower = self.inputs_dtype is not None and found.dtype.itemsize < np.dtype(self.inputs_dtype).itemsize
         if lower and error <= 1000 * np.finfo(found.dtype).eps:  # rounding-sized: the dtype is the bug
             return Problem(name, lambda label: numbers(label) + tr(
                 " It has dtype {dtype} but the inputs were {inputs}: {explanation}",

@@ -57,8 +57,8 @@ def builtin_gru_references(cls):
             if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_NAMES:
                 found.append(tr("uses {code} (in {method})", code=ast.unparse(node), method=member.__name__))
             elif isinstance(node, ast.ImportFrom) and any(a.name in FORBIDDEN_NAMES for a in node.names):
-                found.append(tr("imports {names} from {module} (in {method})", names=", ".join(a.name for a in node.names),
-                                module=node.module, method=member.__name__))
+                found.append(tr("imports {names} from {module} (in {method})", module=node.module,
+                                names=", ".join(a.name for a in node.names), method=member.__name__))
     return list(dict.fromkeys(found))
 
 
