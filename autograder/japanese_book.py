@@ -13,6 +13,8 @@ catalogs' templates instead (`make ja-catalogs`). The differences, and nothing e
 - locales/ja/static/translations-extra.js adds the search messages that Sphinx's own Japanese
   catalog leaves in English, and search-ja.js splits a Japanese query into the index's words (the theme's strings are in sphinx-book-theme's and
   pydata-sphinx-theme's own Japanese catalogs);
+- the exercise pages offer the Japanese notebooks (chapters/exercises_ja/, made by
+  autograder.ja_notebooks) for download and launch, in place of the English ones;
 - the execution cache is the English edition's: code cells are the same, so no notebook runs
   again (jupyter-cache keys a notebook by its code cells, not by its path or its prose).
 
@@ -28,7 +30,8 @@ from pathlib import Path
 
 import yaml
 
-from autograder.assignments import REPO
+from autograder.assignments import RELEASED, REPO
+from autograder.ja_notebooks import JA_RELEASED
 
 LOCALE_DIR = "locales"
 STATIC_DIR = "locales/ja/static"   # translations-extra.js: the search messages Sphinx's catalog lacks
@@ -71,6 +74,11 @@ def japanese_config(config, repo=REPO):
     sphinx["language"] = "ja"
     # Glued values in translated paragraphs (chapters/_ext/translated_glue.py).
     config["sphinx"]["local_extensions"]["translated_glue"] = str((repo / "chapters/_ext").resolve())
+    # The parts' captions in the navigation, from the root page's catalog (chapters/_ext/translated_toc.py).
+    config["sphinx"]["local_extensions"]["translated_toc"] = str((repo / "chapters/_ext").resolve())
+    # The exercise pages offer the Japanese notebooks (chapters/_ext/edition_notebooks.py).
+    config["sphinx"]["local_extensions"]["edition_notebooks"] = str((repo / "chapters/_ext").resolve())
+    sphinx["edition_notebooks"] = {RELEASED.relative_to(REPO).as_posix(): JA_RELEASED.relative_to(REPO).as_posix()}
     sphinx["other_editions"] = [{"language": "en", "label": "English", "root": ENGLISH_FROM_JAPANESE}]
     # The search messages that Sphinx's own Japanese catalog leaves in English, and a query
     # splitter for Japanese words (Sphinx's JavaScript has none: locales/ja/static/search-ja.js).
