@@ -2,8 +2,9 @@
 myst-nb write in English whatever the language.
 
 Sphinx translates its own strings and the templates' `_()` from the "sphinx" catalogs, the
-book's locales/ja/LC_MESSAGES/sphinx.po first. Some strings do not go through them; this
-passes each through that catalog (a string it does not hold stays as it is):
+book's locales/ja/LC_MESSAGES/sphinx.po first. This makes them the fallback of sphinx-book-theme's
+own catalog ("booktheme"), whose Japanese lacks some of its strings, and passes through them the
+strings that go through no catalog (a string they do not hold stays as it is):
 
 - the search box's text (jupyter-book's `search_bar_text` theme option) and the hidden code
   cells' prompts (myst-nb's `nb_code_prompt_show` / `nb_code_prompt_hide`), at config-inited;
@@ -18,14 +19,19 @@ overrides those two templates with translatable ones (autograder.japanese_book a
 
 from html import escape
 
+from sphinx import locale
 from sphinx.locale import get_translation
 
 _ = get_translation("sphinx")
+BOOK_THEME_CATALOG = ("general", "booktheme")  # sphinx-book-theme's MESSAGE_CATALOG_NAME
 
 HIDDEN_CELL_SUMMARY = '<summary aria-label="{}">'  # as myst-nb's visit_HideCellInput writes it
 
 
 def translate_options(app, config):
+    book_theme = locale.translators.get(BOOK_THEME_CATALOG)
+    if book_theme is not None and app.translator is not None and book_theme is not app.translator:
+        book_theme.add_fallback(app.translator)
     options = config.html_theme_options
     if "search_bar_text" in options:
         options["search_bar_text"] = _(options["search_bar_text"])
@@ -36,7 +42,6 @@ def translate_options(app, config):
 def translate_page(app, pagename, templatename, context, doctree):
     for group in context.get("header_buttons", []):
         if group.get("label") == "launch-buttons":
-            group["tooltip"] = _("Launch interactive content")
             for button in group.get("buttons", []):
                 if button.get("type") == "link":
                     button["tooltip"] = _("Launch on {provider}").format(provider=button["text"])
