@@ -6,8 +6,10 @@ writes chapters/exercises_ja/<a>/<a>.ipynb for every assignment <a>: the release
 chapters/exercises/<a>/<a>.ipynb, cell for cell, with each markdown cell translated through
 the catalog of the book's page of that notebook, locales/ja/LC_MESSAGES/chapters/exercises/<a>/<a>.po
 (one catalog serves the Japanese book and the Japanese notebook: the same messages, the same
-translations). Code cells, their nbgrader metadata and the notebook's metadata are copied
-unchanged, so the grader grades either notebook the same way; the file keeps the name <a>.ipynb,
+translations). Code cells and their nbgrader metadata are copied unchanged, so the grader grades
+either notebook the same way; the notebook's metadata gains {"gatedrnn": {"language": "ja"}}
+(gatedrnn.i18n): the learner's kernel and the grader then show messages and feedback in
+Japanese. The file keeps the name <a>.ipynb,
 as nbgrader expects a submission to be named. With --check, nothing is written and the exit
 status says whether the committed notebooks are up to date (the tests check it too).
 
@@ -28,6 +30,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from autograder.assignments import REPO, assignment_names, released_notebook
 from autograder.ja_catalogs import CATALOG_DIR
+from gatedrnn.i18n import with_language
 
 JA_RELEASED = REPO / "chapters" / "exercises_ja"
 
@@ -104,6 +107,7 @@ def japanese_notebook(name):
     notebook = nbformat.read(str(released_notebook(name)), as_version=4)
     translations = page_catalog(name)
     japanese = copy.deepcopy(notebook)
+    with_language(japanese.metadata, "ja")
     for cell in japanese.cells:
         if cell.cell_type == "markdown":
             cell.source = translate_markdown(cell.source, translations)

@@ -28,6 +28,8 @@ import resource
 import signal
 import sys
 
+from gatedrnn.i18n import ENVIRONMENT_VARIABLE, known
+
 CLONE_NEWIPC = 0x08000000
 KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
 MEGABYTE = 1024 * 1024
@@ -97,9 +99,13 @@ def _flag(name):
     return "--" + name.replace("_", "-")
 
 
-def kernel_environment(home):
-    """The environment a learner's kernel runs with (the zygote imports its libraries under it too)."""
+def kernel_environment(home, language=""):
+    """The environment a learner's kernel runs with (the zygote imports its libraries under it too).
+
+    language: that of the course's messages in the kernel (gatedrnn.i18n); English if unknown.
+    """
     return {
+        ENVIRONMENT_VARIABLE: known(language),
         "HOME": home, "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
         "MPLCONFIGDIR": os.path.join(home, ".matplotlib"), "MPLBACKEND": "Agg",
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -107,8 +113,11 @@ def kernel_environment(home):
     }
 
 
-def become_kernel(connection_file, uid, home, limits):
-    """Run the IPython kernel as user `uid` under the limits, in this (freshly forked) process; never returns."""
+def become_kernel(connection_file, uid, home, limits, language=""):
+    """Run the IPython kernel as user `uid` under the limits, in this (freshly forked) process; never returns.
+
+    language: the language of the course's messages in this kernel (gatedrnn.i18n), "" for the default.
+    """
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; the learner's subprocesses need it
     os.setsid()
     if ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWIPC) != 0:
@@ -131,7 +140,7 @@ def become_kernel(connection_file, uid, home, limits):
     os.setuid(uid)
     os.chdir(home)
     os.environ.clear()
-    os.environ.update(kernel_environment(home))
+    os.environ.update(kernel_environment(home, language))
     sys.argv = ["ipykernel_launcher", "-f", own_copy, *KERNEL_ARGS]
     sys.path[0] = home  # as for `python -m ipykernel_launcher` started in home
 

@@ -12,10 +12,11 @@ Layout (relative to the course root):
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern, LimitOutput,
+                                    SaveAutoGrades)
 
 from autograder.assignments import COURSE_ID  # noqa: E402
+from gatedrnn.nbgrader_kernel import EXECUTE, VALIDATOR_PREPROCESSORS  # noqa: E402
 from autograder.feedback_assets import NBGRADER_TEMPLATES, template_basedir  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
@@ -28,19 +29,29 @@ c.CourseDirectory.release_directory = "chapters/exercises"
 # only: never released to learners, nor copied next to their graded notebooks.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "unit.py"]
 
+# nbconvert's default keeps language_info.name only; the feedback (generate_feedback, a later
+# command reading the autograded notebook) needs the notebook's language (gatedrnn.i18n) and the
+# grader's notes (autograder.independent_check) too.
+c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), ("gatedrnn",), ("autograder",)}
+
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# `nbgrader validate` (and the Validate button) run the notebook in its own language too.
+c.Validator.preprocessors = VALIDATOR_PREPROCESSORS
 
 # A runaway cell fails after this many seconds instead of hanging the grading run.
 c.Execute.timeout = 120
 
 # nbgrader's autograde pipeline, with the independent check (autograder/independent_check.py)
-# and StderrIsNotFailure right after execution: every route that autogrades runs them.
+# and StderrIsNotFailure right after execution: every route that autogrades runs them. Its Execute
+# starts the kernel in the notebook's language (gatedrnn/nbgrader_kernel.py); `grade` swaps in
+# the sandboxed one (autograder/submission.py), which does the same.
 c.Autograde.autograde_preprocessors = [
-    Execute,
+    EXECUTE,
     "autograder.independent_check.IndependentCheck",
     "autograder.preprocessors.StderrIsNotFailure",
     IgnorePattern,
-    ClearMetadataPreprocessor,
+    ClearMetadataPreprocessor,  # keeps the notebook's language (below): its feedback is written in it
     LimitOutput,
     SaveAutoGrades,
     AssignLatePenalties,

@@ -5,9 +5,12 @@
 jupyter_client starts a kernel as its own child process, then watches that process (is it
 alive?) and signals it (SIGINT interrupts a cell that ran out of time). The sandbox's
 kernels are forked by the zygote instead, so the kernel spec starts this relay: it asks the
-zygote for a kernel, passes on every signal it gets to it, and exits when the kernel does.
+zygote for a kernel (sending the connection file and the language the kernel's messages are to
+be in, which the runner set in this process's environment: see gatedrnn/nbgrader_kernel.py),
+passes on every signal it gets to it, and exits when the kernel does.
 """
 
+import json
 import os
 import select
 import signal
@@ -19,7 +22,8 @@ def main():
     socket_path, connection_file = sys.argv[1:3]
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as zygote:
         zygote.connect(socket_path)
-        zygote.sendall(connection_file.encode())
+        language = os.environ.get("GATEDRNN_LANGUAGE", "")  # gatedrnn.i18n.ENVIRONMENT_VARIABLE (stdlib only here)
+        zygote.sendall(json.dumps({"connection_file": connection_file, "language": language}).encode())
         zygote.shutdown(socket.SHUT_WR)
         kernel = int(zygote.recv(64))
     try:

@@ -25,6 +25,8 @@ from .startup import skip_unused_imports
 skip_unused_imports()  # before nbformat: a sandbox starts for every submission
 
 import nbformat  # noqa: E402
+
+from gatedrnn.i18n import kernel_environment  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import DeadKernelError  # noqa: E402
 from traitlets import Integer  # noqa: E402
@@ -118,8 +120,8 @@ def execute(io_dir, args):
     client = CappedClient(notebook, kernel_name=KERNEL_NAME, timeout=args.cell_timeout, allow_errors=True,
                           interrupt_on_timeout=True, max_output_bytes=args.output_kb * 1024,
                           resources={"metadata": {"path": HOME}})
-    try:
-        client.execute()
+    try:  # the relay started for this notebook's kernel passes its language on to the zygote (relay.py)
+        client.execute(env=kernel_environment(notebook.metadata))
     except DeadKernelError:
         events.append("the Python kernel died (the code called exit, crashed, or ran out of memory or CPU time)")
     for index, cell in enumerate(notebook.cells):

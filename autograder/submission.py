@@ -14,6 +14,8 @@ from pathlib import Path
 
 import nbformat
 
+from gatedrnn.nbgrader_kernel import EXECUTE
+
 from .assignments import COURSE_ID, REPO, graded_functions, source_notebook
 from .outcomes import learner_misconceptions
 
@@ -49,9 +51,8 @@ def write_course_config(settings):
     ] + [f"c.CourseDirectory.{key} = {value!r}" for key, value in folders.items()]
     if settings.sandbox:  # nbgrader's Execute gives way to the sandboxed one, same place in the pipeline
         lines += [
-            "from nbgrader.preprocessors import Execute",
             "c.Autograde.autograde_preprocessors = [",
-            "    'autograder.sandbox.SandboxedExecute' if p is Execute else p",
+            f"    'autograder.sandbox.SandboxedExecute' if p == {EXECUTE!r} else p",
             "    for p in c.Autograde.autograde_preprocessors]",
             f"c.SandboxedExecute.limits = {settings.limits.as_dict()!r}",
         ]

@@ -8,12 +8,13 @@ every kernel of the course imports (IPython, the kernel, NumPy, torch, the cours
 packages: about 1.5 s of CPU), then waits on a root-only Unix socket. For each request (a
 connection file) it forks: the child is a brand-new process, a copy of this clean one, that
 becomes the learner's kernel (autograder.limits.become_kernel: its own IPC namespace,
-limits, unprivileged user). autograder/relay.py is the process jupyter_client starts and
+limits, unprivileged user, and the language of the notebook's messages, which the request names). autograder/relay.py is the process jupyter_client starts and
 watches in its place.
 """
 
 import argparse
 import importlib
+import json
 import os
 import signal
 import socket
@@ -48,7 +49,7 @@ def main(argv=None):
     while True:
         connection, _ = listener.accept()
         with connection:
-            connection_file = connection.recv(4096).decode()
+            request = json.loads(b"".join(iter(lambda: connection.recv(4096), b"")))  # until the relay's EOF
             pid = os.fork()
             if pid == 0:
                 status = 1
@@ -56,7 +57,7 @@ def main(argv=None):
                     listener.close()
                     connection.close()
                     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-                    become_kernel(connection_file, args.uid, args.home, limits)
+                    become_kernel(request["connection_file"], args.uid, args.home, limits, request["language"])
                     status = 0
                 except BaseException as error:  # noqa: B036 -- a forked child must never return into the loop
                     print(f"kernel failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
