@@ -16,7 +16,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetG
                                     SaveAutoGrades)
 
 from autograder.assignments import COURSE_ID  # noqa: E402
-from autograder.kernel_language import EXECUTE  # noqa: E402
+from gatedrnn.nbgrader_kernel import EXECUTE, VALIDATOR_PREPROCESSORS  # noqa: E402
 from autograder.feedback_assets import NBGRADER_TEMPLATES, template_basedir  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
@@ -36,12 +36,15 @@ c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
+# `nbgrader validate` (and the Validate button) run the notebook in its own language too.
+c.Validator.preprocessors = VALIDATOR_PREPROCESSORS
+
 # A runaway cell fails after this many seconds instead of hanging the grading run.
 c.Execute.timeout = 120
 
 # nbgrader's autograde pipeline, with the independent check (autograder/independent_check.py)
 # and StderrIsNotFailure right after execution: every route that autogrades runs them. Its Execute
-# starts the kernel in the notebook's language (autograder/kernel_language.py); `grade` swaps in
+# starts the kernel in the notebook's language (gatedrnn/nbgrader_kernel.py); `grade` swaps in
 # the sandboxed one (autograder/submission.py), which does the same.
 c.Autograde.autograde_preprocessors = [
     EXECUTE,

@@ -6,7 +6,7 @@ jupyter_client starts a kernel as its own child process, then watches that proce
 alive?) and signals it (SIGINT interrupts a cell that ran out of time). The sandbox's
 kernels are forked by the zygote instead, so the kernel spec starts this relay: it asks the
 zygote for a kernel (sending the connection file and the language the kernel's messages are to
-be in, which the runner set in this process's environment: see autograder/kernel_language.py),
+be in, which the runner set in this process's environment: see gatedrnn/nbgrader_kernel.py),
 passes on every signal it gets to it, and exits when the kernel does.
 """
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 
 from gatedrnn.i18n import language
+from gatedrnn.nbgrader_kernel import EXECUTE
 
 from .assignments import COURSE_ID, REPO, graded_functions, source_notebook
-from .kernel_language import EXECUTE
 from .messages import notebook_language, speaking, tr
 from .outcomes import learner_misconceptions
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .i18n import tr
+
 #: The model's parameters, in the order the torch twin (gatedrnn.reference.char_lm) lists them.
 PARAMETER_NAMES = ("W_embed", "Wx", "Wh", "bx", "bh", "W_out", "b_out")
 #: The exercise's training budget: CPU seconds (time.process_time, one thread) for train_char_lm,
@@ -53,7 +55,7 @@ def encode(text, chars=None):
     lookup = {c: i for i, c in enumerate(chars)}
     unknown = sorted(set(text) - set(lookup))
     if unknown:
-        raise ValueError(f"encode: text has characters not in the vocabulary: {unknown[:10]}")
+        raise ValueError("encode: " + tr("text has characters not in the vocabulary: {unknown}", unknown=unknown[:10]))
     return np.array([lookup[c] for c in text], dtype=np.int64), chars
 
 
@@ -63,7 +65,8 @@ def random_batch(ids, N, T, rng):
     Returns (x, y), integer arrays of shape (N, T), y[n, t] = x[n, t + 1] in the text.
     """
     if len(ids) < T + 1:
-        raise ValueError(f"random_batch: ids has {len(ids)} characters, fewer than a window of T + 1 = {T + 1}")
+        raise ValueError("random_batch: " + tr("ids has {length} characters, fewer than a window of T + 1 = {window}",
+                                               length=len(ids), window=T + 1))
     starts = rng.integers(0, len(ids) - T, size=N)
     windows = ids[starts[:, None] + np.arange(T + 1)]                  # (N, T + 1)
     return windows[:, :-1], windows[:, 1:]
@@ -77,7 +80,8 @@ def load_text(name):
     path = TEXTS / f"{name}.txt"
     if not path.is_file():
         available = sorted(p.stem for p in TEXTS.glob("*.txt"))
-        raise ValueError(f"load_text: name {name!r} is not one of the committed texts {available}")
+        raise ValueError("load_text: " + tr("name {name!r} is not one of the committed texts {available}", name=name,
+                                            available=available))
     return path.read_text(encoding="utf-8")
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .i18n import tr
+
 DATA_FILE = Path(__file__).with_name("data") / "co2_mauna_loa_monthly.csv"
 SEASON = 12  # months in the seasonal cycle
 VALIDATION_MONTHS = 48  # the exercise's validation part: January 2016 to December 2019
@@ -41,9 +43,10 @@ def _series(name, values, minimum=1):
     """values as a 1-D float64 array of at least `minimum` finite values, else ValueError naming it."""
     array = np.asarray(values, dtype=np.float64)
     if array.ndim != 1 or array.size < minimum:
-        raise ValueError(f"{name} must be a 1-D series of at least {minimum} values, got shape {array.shape}")
+        raise ValueError(tr("{name} must be a 1-D series of at least {minimum} values, got shape {shape}", name=name,
+                            minimum=minimum, shape=array.shape))
     if not np.isfinite(array).all():
-        raise ValueError(f"{name} contains values that are not finite")
+        raise ValueError(tr("{name} contains values that are not finite", name=name))
     return array
 
 
@@ -58,7 +61,8 @@ def split_by_time(series, n_last):
     """
     series = _series("series", series, minimum=2)
     if not 1 <= int(n_last) < series.size:
-        raise ValueError(f"n_last must be between 1 and {series.size - 1}, got {n_last}")
+        raise ValueError(tr("n_last must be between 1 and {largest}, got {n_last}", largest=series.size - 1,
+                            n_last=n_last))
     return series[:-int(n_last)], series[-int(n_last):]
 
 
@@ -107,11 +111,14 @@ def forecast_points(model_mae, naive_mae, points):
     below seasonal naive's, none otherwise. Returns (points earned, explanation).
     """
     target = MARGIN * naive_mae
-    found = f"your forecaster's MAE {model_mae:.2f} ppm"
-    naive = f"seasonal naive's {naive_mae:.2f} ppm"
+    numbers = {"found": model_mae, "naive": naive_mae}
     if not np.isfinite(model_mae) or model_mae >= naive_mae:
-        return 0.0, f"{found} did not beat {naive} on the held-out months."
+        return 0.0, tr("your forecaster's MAE {found:.2f} ppm did not beat seasonal naive's {naive:.2f} ppm on the "
+                       "held-out months.", **numbers)
     if model_mae > target:
-        return points / 2, (f"{found} beat {naive} on the held-out months, but not by the margin "
-                            f"(full marks need at most {target:.2f} ppm): {points / 2:g} of {points:g} points.")
-    return float(points), f"{found} beat {naive} on the held-out months by the margin (at most {target:.2f} ppm)."
+        return points / 2, tr("your forecaster's MAE {found:.2f} ppm beat seasonal naive's {naive:.2f} ppm on the "
+                              "held-out months, but not by the margin (full marks need at most {target:.2f} ppm): "
+                              "{earned:g} of {points:g} points.", target=target, earned=points / 2, points=points,
+                              **numbers)
+    return float(points), tr("your forecaster's MAE {found:.2f} ppm beat seasonal naive's {naive:.2f} ppm on the "
+                             "held-out months by the margin (at most {target:.2f} ppm).", target=target, **numbers)

@@ -17,6 +17,7 @@ The chapters "The gate-order zoo" (chapters/02_lstm/06_gate_order) and "The many
 
 import numpy as np
 
+from .i18n import N_, Joined, tr
 from .testing import Misconception
 
 #: The course's LSTM order, PyTorch's (torch.nn.LSTM: W_ii | W_if | W_ig | W_io).
@@ -28,15 +29,15 @@ LSTM_ORDER = "ifgo"
 #: CS231n's assignment 3, rnn_layers.py (i, f, o, g); Saito, "Deep Learning from Scratch 2",
 #: chapter 6 (f, g, i, o); TensorFlow 1's BasicLSTMCell (i, j, f, o); the ONNX LSTM operator (iofc).
 LSTM_GATE_ORDERS = {
-    "ifgo": "PyTorch, cuDNN and Keras",
-    "ifog": "the cs231n assignments",
-    "fgio": 'the book "Deep Learning from Scratch 2"',
-    "igfo": "TensorFlow 1's BasicLSTMCell",
-    "iofg": "ONNX",
+    "ifgo": N_("PyTorch, cuDNN and Keras"),
+    "ifog": N_("the cs231n assignments"),
+    "fgio": N_('the book "Deep Learning from Scratch 2"'),
+    "igfo": N_("TensorFlow 1's BasicLSTMCell"),
+    "iofg": N_("ONNX"),
 }
 
-_GATE_NAMES = {"i": "i (input gate)", "f": "f (forget gate)", "g": "g (cell candidate, tanh)",
-               "o": "o (output gate)"}
+_GATE_NAMES = {"i": N_("i (input gate)"), "f": N_("f (forget gate)"), "g": N_("g (cell candidate, tanh)"),
+               "o": N_("o (output gate)")}
 
 
 def _check_orders(source, target):
@@ -77,14 +78,14 @@ def gate_order_misconception(order, course_order=LSTM_ORDER):
     Its id is "lstm-gate-order-<order>", for example "lstm-gate-order-ifog".
     """
     _check_orders(order, course_order)
-    theirs = ", ".join(order)
-    ours = " | ".join(course_order)
-    columns = "; ".join(f"{_multiple(k)}:{_multiple(k + 1)} {_GATE_NAMES[gate]}"
-                        for k, gate in enumerate(course_order))
-    explanation = (f"your values are what an LSTM gives when its gates are packed in the order {theirs} "
-                   f"(as in {LSTM_GATE_ORDERS.get(order, 'some other code')}). This course packs them "
-                   f"like PyTorch, {ours}: columns {columns}. Slice the blocks in that order, in the "
-                   "forward and in the backward pass.")
+    columns = [tr.later(N_("{start}:{stop} {gate}"), start=_multiple(k), stop=_multiple(k + 1),
+                        gate=tr.later(_GATE_NAMES[gate])) for k, gate in enumerate(course_order)]
+    explanation = tr.later(
+        N_("your values are what an LSTM gives when its gates are packed in the order {theirs} (as in {users}). "
+           "This course packs them like PyTorch, {ours}: columns {columns}. Slice the blocks in that order, in "
+           "the forward and in the backward pass."),
+        theirs=", ".join(order), users=tr.later(LSTM_GATE_ORDERS.get(order, N_("some other code"))),
+        ours=" | ".join(course_order), columns=Joined(columns))
     return Misconception(f"lstm-gate-order-{order}", explanation)
 
 

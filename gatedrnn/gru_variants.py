@@ -27,6 +27,7 @@ from itertools import combinations
 import numpy as np
 
 from .gates import reorder_gates
+from .i18n import N_, tr
 from .shapes import check_shapes
 from .testing import Misconception, combined
 
@@ -140,29 +141,30 @@ def course_to_onnx(Wx, Wh, bx, bh):
 MISCONCEPTIONS = {
     "gru-sigmoid-candidate": Misconception(
         "gru-sigmoid-candidate",
-        "your values are those of a GRU whose candidate n uses a sigmoid. Only the gates r and z are "
-        "sigmoids; the candidate uses tanh, so that it can be negative: n = tanh(...).",
-        short="its candidate n uses a sigmoid instead of tanh"),
+        tr.later(N_("your values are those of a GRU whose candidate n uses a sigmoid. Only the gates r and z are "
+                    "sigmoids; the candidate uses tanh, so that it can be negative: n = tanh(...).")),
+        short=tr.later(N_("its candidate n uses a sigmoid instead of tanh"))),
     "gru-reversed-update": Misconception(
         "gru-reversed-update",
-        "your values are those of the update h' = (1 - z) * h_prev + z * n, the opposite convention "
-        "found in some papers and blogs. This course (like PyTorch) uses h' = (1 - z) * n + z * h_prev: "
-        "z is the share of the old state that is kept.",
-        short="its update is h' = (1 - z) * h_prev + z * n, where the course's is (1 - z) * n + z * h_prev"),
+        tr.later(N_("your values are those of the update h' = (1 - z) * h_prev + z * n, the opposite convention "
+                    "found in some papers and blogs. This course (like PyTorch) uses h' = (1 - z) * n + z * h_prev: "
+                    "z is the share of the old state that is kept.")),
+        short=tr.later(N_("its update is h' = (1 - z) * h_prev + z * n, where the course's is "
+                          "(1 - z) * n + z * h_prev"))),
     "gru-reset-before-product": Misconception(
         "gru-reset-before-product",
-        "your values are those of a GRU that applies the reset gate before the recurrent product, "
-        "(r * h_prev) @ Wh_n + bh_n. This course's GRU (PyTorch's and cuDNN's) applies it after: "
-        "r * (h_prev @ Wh_n + bh_n).",
-        short="it applies the reset gate before the recurrent product, (r * h_prev) @ Wh_n + bh_n, where the "
-              "course applies it after, r * (h_prev @ Wh_n + bh_n)"),
+        tr.later(N_("your values are those of a GRU that applies the reset gate before the recurrent product, "
+                    "(r * h_prev) @ Wh_n + bh_n. This course's GRU (PyTorch's and cuDNN's) applies it after: "
+                    "r * (h_prev @ Wh_n + bh_n).")),
+        short=tr.later(N_("it applies the reset gate before the recurrent product, (r * h_prev) @ Wh_n + bh_n, "
+                          "where the course applies it after, r * (h_prev @ Wh_n + bh_n)"))),
     "gru-gate-order-zrn": Misconception(
         "gru-gate-order-zrn",
-        "your values are those of a GRU that reads the packed blocks as z | r | n. The course packs "
-        "them as PyTorch does, r | z | n: columns 0:H belong to the reset gate r, H:2H to the update "
-        "gate z, 2H:3H to the candidate n.",
-        short="it reads the packed blocks as z | r | n, where the course packs them r | z | n (columns 0:H "
-              "reset gate, H:2H update gate, 2H:3H candidate)"),
+        tr.later(N_("your values are those of a GRU that reads the packed blocks as z | r | n. The course packs "
+                    "them as PyTorch does, r | z | n: columns 0:H belong to the reset gate r, H:2H to the update "
+                    "gate z, 2H:3H to the candidate n.")),
+        short=tr.later(N_("it reads the packed blocks as z | r | n, where the course packs them r | z | n (columns "
+                          "0:H reset gate, H:2H update gate, 2H:3H candidate)"))),
 }
 
 #: For each misconception, the one choice of gru_variant_step that it changes.
@@ -187,7 +189,7 @@ def wrong_variants():
     for count in range(1, len(names) + 1):
         for chosen in combinations(names, count):
             variant = {key: value for name in chosen for key, value in WRONG_VARIANTS[name].items()}
-            found.append((combined([MISCONCEPTIONS[name] for name in chosen], "a GRU"), variant))
+            found.append((combined([MISCONCEPTIONS[name] for name in chosen], N_("a GRU")), variant))
     return found
 
 

@@ -5,11 +5,13 @@ written in English in the code, as a `str.format` template, and goes through a `
 
     from .i18n import tr, N_
     raise CheckFailed(tr("{name} is not implemented yet.", name=name))
-    PRECISION_LOST = Misconception("precision-lost", N_("somewhere your code ..."))  # translated when shown
+    PRECISION_LOST = Misconception("precision-lost", tr.later(N_("somewhere your code ...")))
 
 `tr` formats the template in the current language; `N_` marks a template that is stored now and
-translated when it is shown (tests/test_messages.py extracts both and fails on any template
-without a translation, with different placeholders, or translated but no longer used).
+translated when it is shown: `tr.later(N_(template), **values)` keeps it with its values and
+formats it whenever it is shown (str(), or as a value of another message), in the language of
+that moment. tests/test_messages.py extracts the templates of both and fails on any template
+without a translation, with different placeholders, or translated but no longer used.
 
 The current language, first found of:
 1. `speaking(language)`, in this thread of execution (the grader, for one notebook's feedback);
@@ -127,6 +129,50 @@ class Catalog:
         """The template formatted in a given language."""
         with speaking(language):
             return self(template, **values)
+
+    def later(self, template, /, **values):
+        """A template (marked with N_) and its values, formatted when shown: see `Later`."""
+        return Later(self, template, values)
+
+
+class Later:
+    """A message kept to be shown later, in the language current when it is shown.
+
+    str() (or a format field, or being a value of another message) formats it then; values may
+    be Later messages themselves. Made by `Catalog.later`, for messages built at import time
+    (a module constant) that a learner sees in the language of their notebook.
+    """
+
+    def __init__(self, catalog, template, values):
+        self.catalog, self.template, self.values = catalog, template, dict(values)
+
+    def __str__(self):
+        return self.catalog(self.template, **self.values)
+
+    def __format__(self, spec):
+        return format(str(self), spec)
+
+    def _key(self):
+        return self.template, tuple(sorted(self.values.items()))
+
+    def __eq__(self, other):
+        return isinstance(other, Later) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        return f"Later({self.template!r}, {self.values!r})"
+
+
+class Joined(tuple):
+    """Messages (Later or str) shown joined by "; ", each in the language current when shown."""
+
+    def __str__(self):
+        return "; ".join(map(str, self))
+
+    def __format__(self, spec):
+        return format(str(self), spec)
 
 
 def N_(template):

@@ -16,10 +16,12 @@ import sys
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from .gradcheck import TOL_GRADCHECK, numerical_gradients, rel_error
+from .i18n import N_, speaking, tr
 
 #: Learner float64 code against torch.nn in float64: both are exact up to
 #: rounding, so the relative error is ~1e-15; 1e-9 leaves room for summation order.
@@ -41,14 +43,32 @@ class Misconception:
 
     id: a short stable identifier ("gru-sigmoid-candidate") that feedback shows and
         class reports count; never change it once released.
-    explanation: what the learner probably did, in plain words, and what to do instead.
+    text: what the learner probably did, in plain words, and what to do instead: a str (as a
+        notebook writes it), or tr.later(N_(template), ...), shown in the learner's language.
     """
     id: str
-    explanation: str
-    #: a few words naming the mistake, for a message that names several at once
-    short: str = ""
+    text: object
+    #: a few words naming the mistake (a str or tr.later), for a message that names several at once
+    short: object = ""
     #: for mistakes found together (see `combined`): the single mistakes, each with its own id
     parts: tuple = ()
+    #: for mistakes found together: what the values are those of (tr.later(N_("a GRU")))
+    subject: object = ""
+
+    def explain(self):
+        """The explanation in the current language (gatedrnn.i18n): what a failure message shows."""
+        if not self.parts:
+            return str(self.text)
+        listed = "; ".join(tr("({number}) {short} ({id})", number=k, short=str(part.short), id=part.id)
+                           for k, part in enumerate(self.parts, 1))
+        return tr("your values are those of {subject} that differs from the course's in {count} ways, "
+                  "each to fix: {listed}.", subject=str(self.subject), count=len(self.parts), listed=listed)
+
+    @property
+    def explanation(self):
+        """The explanation in English (the language the course's code and tests are written in)."""
+        with speaking("en"):
+            return self.explain()
 
     def tag(self):
         """The marker(s) that feedback shows and autograder.outcomes.misconception_ids finds."""
@@ -59,24 +79,22 @@ def combined(parts, subject):
     """One Misconception for several mistakes made together; the message names each in turn.
 
     parts: the single Misconceptions, each with a `short` phrase; subject: what the values are
-    those of ("a GRU"). Its tag lists every part's id, so each is counted on its own.
+    those of (N_("a GRU"), translated when shown). Its tag lists every part's id, so each is
+    counted on its own.
     """
     if len(parts) == 1:
         return parts[0]
-    listed = "; ".join(f"({k}) {part.short} ({part.id})" for k, part in enumerate(parts, 1))
-    explanation = (f"your values are those of {subject} that differs from the course's in {len(parts)} ways, "
-                   f"each to fix: {listed}.")
-    return Misconception("+".join(part.id for part in parts), explanation, parts=tuple(parts))
+    return Misconception("+".join(part.id for part in parts), "", parts=tuple(parts), subject=tr.later(subject))
 
 
 #: Results in a lower precision than the inputs (float32 out of float64 in).
 PRECISION_LOST = Misconception(
     "precision-lost",
-    "somewhere your code computes in a lower precision "
-    "(an array made with dtype=np.float32, an .astype(np.float32), a float32 constant array). Create "
-    "arrays in the inputs' dtype (np.zeros_like, np.result_type of the inputs), so that float64 inputs "
-    "give float64 results.",
-    short="computes in a lower precision than its inputs")
+    tr.later(N_("somewhere your code computes in a lower precision "
+                "(an array made with dtype=np.float32, an .astype(np.float32), a float32 constant array). Create "
+                "arrays in the inputs' dtype (np.zeros_like, np.result_type of the inputs), so that float64 inputs "
+                "give float64 results.")),
+    short=tr.later(N_("computes in a lower precision than its inputs")))
 #: NaN or inf out of finite inputs: an exp that overflowed.
 #: Inputs at least this large (in absolute value) can make an activation written with exponentials
 #: overflow; the course's ordinary test inputs (0.5 times standard normal) never reach it, so a
@@ -85,12 +103,12 @@ LARGE_INPUT = 10.0
 
 ACTIVATION_OVERFLOW = Misconception(
     "activation-overflow",
-    "The inputs were all finite, so an intermediate value overflowed: np.exp(a) is inf beyond a = 709.8 "
-    "in float64 (88.7 in float32), and inf / inf is nan. This happens with large pre-activations "
-    "(unscaled inputs such as 0 ... 24) and an activation written with exponentials, such as tanh as "
-    "(e^a - e^-a) / (e^a + e^-a). Use np.tanh, and a sigmoid that cannot overflow, such as "
-    "0.5 * (1 + np.tanh(0.5 * a)).",
-    short="an activation written with exponentials that overflow")
+    tr.later(N_("The inputs were all finite, so an intermediate value overflowed: np.exp(a) is inf beyond a = 709.8 "
+                "in float64 (88.7 in float32), and inf / inf is nan. This happens with large pre-activations "
+                "(unscaled inputs such as 0 ... 24) and an activation written with exponentials, such as tanh as "
+                "(e^a - e^-a) / (e^a + e^-a). Use np.tanh, and a sigmoid that cannot overflow, such as "
+                "0.5 * (1 + np.tanh(0.5 * a)).")),
+    short=tr.later(N_("an activation written with exponentials that overflow")))
 
 
 def _short_traceback_handler(shell, etype, value, tb, tb_offset=None):
@@ -119,8 +137,9 @@ def where_in_learner_code(tb):
     frame = (notebook_frames or frames or [None])[-1]
     if frame is None:
         return ""
-    code = f": {frame.line.strip()}" if frame.line else ""
-    return f" (in {frame.name}, line {frame.lineno}{code})"
+    if not frame.line:
+        return tr(" (in {function}, line {line})", function=frame.name, line=frame.lineno)
+    return tr(" (in {function}, line {line}: {code})", function=frame.name, line=frame.lineno, code=frame.line.strip())
 
 
 _PACKAGE_DIR = __file__.rsplit("/", 1)[0]
@@ -132,7 +151,7 @@ def _parameter_names(function, count):
         names = list(inspect.signature(function).parameters)[:count]
     except (TypeError, ValueError):
         names = []
-    return names + [f"argument {i + 1}" for i in range(len(names), count)]
+    return names + [tr("argument {number}", number=i + 1) for i in range(len(names), count)]
 
 
 def _scaled_max_error(found, expected):
@@ -155,8 +174,13 @@ def _distinct_digits(expected, found):
 
 
 def _join_names(names):
-    """'dWx', 'dWx and dWh', 'dWx, dWh and dbx'."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    """'dWx', 'dWx and dWh', 'dWx, dWh and dbx' (in the current language)."""
+    return names[0] if len(names) == 1 else tr("{names} and {last}", names=", ".join(names[:-1]), last=names[-1])
+
+
+def label_of(name, case=""):
+    """The name of a checked value as a message shows it: 'h_n', or 'h_n (h0=None)' with the case compared."""
+    return tr("{name} ({case})", name=name, case=case) if case else name
 
 
 def scale_misconceptions(sizes):
@@ -170,23 +194,25 @@ def scale_misconceptions(sizes):
     if N > 1:
         found.append((Misconception(
             "grad-averaged-over-batch",
-            f"each is the right gradient divided by N = {N}, the batch size: it was averaged over the batch. "
-            "The loss these functions differentiate is a sum over the batch (an average, if one is wanted, is "
-            "already in the upstream gradient), so add the examples' contributions without dividing by N.",
-            short="averaged over the batch"), 1.0 / N))
+            tr.later(N_("each is the right gradient divided by N = {N}, the batch size: it was averaged over the "
+                        "batch. The loss these functions differentiate is a sum over the batch (an average, if one "
+                        "is wanted, is already in the upstream gradient), so add the examples' contributions "
+                        "without dividing by N."), N=N),
+            short=tr.later(N_("averaged over the batch"))), 1.0 / N))
     if T > 1:
         found.append((Misconception(
             "grad-averaged-over-time",
-            f"each is the right gradient divided by T = {T}, the number of steps: it was averaged over time. "
-            "The weights are shared by every step, so their gradient is the sum of the steps' gradients, "
-            "not their mean.",
-            short="averaged over the steps"), 1.0 / T))
+            tr.later(N_("each is the right gradient divided by T = {T}, the number of steps: it was averaged over "
+                        "time. The weights are shared by every step, so their gradient is the sum of the steps' "
+                        "gradients, not their mean."), T=T),
+            short=tr.later(N_("averaged over the steps"))), 1.0 / T))
     for factor in (2.0, 0.5):
         found.append((Misconception(
             "grad-factor-of-two",
-            f"each is the right gradient times {factor:g}: look for a derivative written as 2 * ... (of a "
-            "square that is not there) or a 0.5 too many, or a contribution added twice (or half of one missing).",
-            short="off by a factor of two"), factor))
+            tr.later(N_("each is the right gradient times {factor:g}: look for a derivative written as 2 * ... (of "
+                        "a square that is not there) or a 0.5 too many, or a contribution added twice (or half of "
+                        "one missing)."), factor=factor),
+            short=tr.later(N_("off by a factor of two"))), factor))
     return found
 
 
@@ -198,13 +224,17 @@ def _sizes_of(names, expected):
 
 @dataclass
 class Problem:
-    """What is wrong with one checked value: its name, the message, the mistake recognised if any."""
+    """What is wrong with one checked value: its name, the message, the mistake recognised if any.
+
+    say(label) is the message, in the current language, about the value shown as label (its
+    name, or its name with the case compared: see `label_of`).
+    """
     name: str
-    text: str
+    say: Callable[[str], str]
     misconception: Misconception = None
 
-    def message(self):
-        return f"{self.name} {self.text}"
+    def message(self, case=""):
+        return self.say(label_of(self.name, case))
 
 
 class FunctionChecks:
@@ -227,9 +257,10 @@ class FunctionChecks:
         leaves every array argument unmodified (the contract forbids in-place updates).
         Returns the function's result.
         """
-        name = getattr(function, "__name__", "the function")
+        name = getattr(function, "__name__", None)
+        name = tr("the function") if name is None else name
         # A backward test first runs the learner's forward to get a cache: say so when that fails.
-        role = "" if name == self.function_name else f" (its test needs {name} to work first)"
+        role = "" if name == self.function_name else tr(" (its test needs {name} to work first)", name=name)
         before = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in args]
         floats = [a for a in args if isinstance(a, np.ndarray) and np.issubdtype(a.dtype, np.floating)]
         self.inputs_dtype = np.result_type(*floats) if floats else None
@@ -238,19 +269,26 @@ class FunctionChecks:
         try:
             result = function(*args)
         except NotImplementedError:
-            self.fail(f"{name} is not implemented yet: it raised NotImplementedError{role}.")
+            self.fail(tr("{name} is not implemented yet: it raised NotImplementedError{role}.", name=name, role=role))
         except Exception as error:  # the learner's bug, reported in one line
-            self.fail(f"{name} raised {type(error).__name__}: {error}"
-                      f"{where_in_learner_code(error.__traceback__)}{role}.")
+            self.fail(tr("{name} raised {error_type}: {error}{where}{role}.", name=name,
+                         error_type=type(error).__name__, error=error,
+                         where=where_in_learner_code(error.__traceback__), role=role))
         self.count += 1
         for arg_name, old, new in zip(_parameter_names(function, len(args)), before, args):
             if old is not None and (old.shape != new.shape or not np.array_equal(old, new, equal_nan=True)):
-                self.fail(f"{name} modified its input {arg_name} in place; compute new arrays instead.")
-        if returns is not None and (not isinstance(result, tuple) or len(result) != returns):
-            found = (f"a tuple of {len(result)} items" if isinstance(result, tuple)
-                     else f"a {type(result).__name__}")
-            self.fail(f"{name} should return a tuple of {returns} items, it returned {found}.")
+                self.fail(tr("{name} modified its input {argument} in place; compute new arrays instead.",
+                             name=name, argument=arg_name))
+        self.check_returns(name, result, returns)
         return result
+
+    def check_returns(self, name, result, returns):
+        """Fail unless result is a tuple of `returns` items (returns None: anything goes)."""
+        if returns is not None and (not isinstance(result, tuple) or len(result) != returns):
+            found = (tr("a tuple of {count} items", count=len(result)) if isinstance(result, tuple)
+                     else tr("a {type}", type=type(result).__name__))
+            self.fail(tr("{name} should return a tuple of {returns} items, it returned {found}.",
+                         name=name, returns=returns, found=found))
 
     def all_close(self, names, found, expected, tol, case="", misconceptions=()):
         """close() for each name, reporting every wrong one: found is a sequence, expected a dict.
@@ -261,7 +299,6 @@ class FunctionChecks:
         1/2 (N and T read from the shape of dx), to name a gradient averaged by mistake.
         Wrong values that share a recognised mistake are named together, in one sentence.
         """
-        suffix = f" ({case})" if case else ""
         scales = scale_misconceptions(_sizes_of(names, expected))
         problems = []
         for name, value in zip(names, found):
@@ -272,9 +309,9 @@ class FunctionChecks:
             problem = self._problem(name, value, expected[name], tol, "", mistakes)
             if problem is not None:
                 problems.append(problem)
-        self._fail_with(problems, suffix)
+        self._fail_with(problems, case)
 
-    def _fail_with(self, problems, suffix=""):
+    def _fail_with(self, problems, case=""):
         """Fail naming every problem (if any); problems sharing a recognised mistake in one sentence."""
         if not problems:
             return
@@ -286,11 +323,12 @@ class FunctionChecks:
         for group in groups.values():
             mistake = group[0].misconception
             if mistake is None or len(group) == 1:
-                sentences.append(group[0].name + suffix + " " + group[0].text)
+                sentences.append(group[0].message(case))
             else:
-                sentences.append(f"{_join_names([p.name for p in group])}{suffix} are wrong: "
-                                 f"{mistake.explanation} {mistake.tag()}")
-        self.fail(" Also: ".join(sentences))
+                names = label_of(_join_names([p.name for p in group]), case)
+                sentences.append(tr("{names} are wrong: {explanation}", names=names, explanation=mistake.explain())
+                                 + " " + mistake.tag())
+        self.fail(also(sentences))
 
     def shape(self, name, found, expected_shape, hint=""):
         """Check that `found` is an array of `expected_shape`."""
@@ -300,12 +338,16 @@ class FunctionChecks:
             self.fail(problem.message())
 
     def _shape_problem(self, name, found, expected_shape, hint=""):
+        expected_shape = tuple(expected_shape)
         if not isinstance(found, np.ndarray):
-            return Problem(name, f"should be a NumPy array of shape {tuple(expected_shape)}, "
-                                 f"found a {type(found).__name__}.")
-        if found.shape != tuple(expected_shape):
-            extra = f" ({hint})" if hint else ""
-            return Problem(name, f"has shape {found.shape}, expected {tuple(expected_shape)}{extra}.")
+            return Problem(name, lambda label: tr("{name} should be a NumPy array of shape {shape}, found a {type}.",
+                                                  name=label, shape=expected_shape, type=type(found).__name__))
+        if found.shape != expected_shape and hint:
+            return Problem(name, lambda label: tr("{name} has shape {found}, expected {expected} ({hint}).",
+                                                  name=label, found=found.shape, expected=expected_shape, hint=hint))
+        if found.shape != expected_shape:
+            return Problem(name, lambda label: tr("{name} has shape {found}, expected {expected}.",
+                                                  name=label, found=found.shape, expected=expected_shape))
         return None
 
     def close(self, name, found, expected, tol, hint="", misconceptions=()):
@@ -332,37 +374,54 @@ class FunctionChecks:
         if problem is not None:
             return problem
         if not np.issubdtype(found.dtype, np.floating):
-            return Problem(name, f"has dtype {found.dtype}, expected a floating-point array.")
+            return Problem(name, lambda label: tr("{name} has dtype {dtype}, expected a floating-point array.",
+                                                  name=label, dtype=found.dtype))
         bad = ~np.isfinite(found)
         if bad.any():
             index = np.argwhere(bad)[0]
-            text = f"contains {found[tuple(index)]} at index {_index_str(index)}; all values should be finite."
+            value, where = found[tuple(index)], _index_str(index)
             if self.inputs_finite and self.inputs_largest >= LARGE_INPUT and np.isfinite(expected).all():
-                return Problem(name, f"{text} {ACTIVATION_OVERFLOW.explanation} {ACTIVATION_OVERFLOW.tag()}",
-                               ACTIVATION_OVERFLOW)
-            return Problem(name, text)
+                return Problem(name, lambda label: tr(
+                    "{name} contains {value} at index {index}; all values should be finite. {explanation}",
+                    name=label, value=value, index=where, explanation=ACTIVATION_OVERFLOW.explain())
+                    + " " + ACTIVATION_OVERFLOW.tag(), ACTIVATION_OVERFLOW)
+            return Problem(name, lambda label: tr("{name} contains {value} at index {index}; all values should "
+                                                  "be finite.", name=label, value=value, index=where))
         error = rel_error(found, expected)
         if not (error > tol and _scaled_max_error(found, expected) > tol):  # nan in expected cannot fail found
             return None
         for misconception, value in misconceptions:
             value = np.asarray(value)
             if value.shape == found.shape and rel_error(found, value) <= max(tol, TOL_FLOAT32):
-                return Problem(name, f"is wrong: {misconception.explanation} {misconception.tag()}", misconception)
+                return Problem(name, lambda label, mistake=misconception: tr(
+                    "{name} is wrong: {explanation}", name=label, explanation=mistake.explain())
+                    + " " + mistake.tag(), misconception)
         diff = np.abs(found.astype(np.float64) - expected)
         worst = np.unravel_index(np.argmax(diff), diff.shape)
-        location = f" Largest difference at index {_index_str(worst)}: " if diff.ndim else " "
         wanted, got = _distinct_digits(expected[worst], float(found[worst]))
-        numbers = f"(relative error {error:.1e}, tolerance {tol:.0e}).{location}expected {wanted}, found {got}."
         lower = self.inputs_dtype is not None and found.dtype.itemsize < np.dtype(self.inputs_dtype).itemsize
+        dtypes = {"dtype": found.dtype, "inputs": np.dtype(self.inputs_dtype).name if lower else ""}
+
+        def numbers(label):
+            """'h is wrong (relative error ...). Largest difference at index (i, j): expected ..., found ...'"""
+            text = tr("{name} is wrong (relative error {error:.1e}, tolerance {tol:.0e}).", name=label, error=error,
+                      tol=tol)
+            if diff.ndim:
+                return text + tr(" Largest difference at index {index}: expected {wanted}, found {got}.",
+                                 index=_index_str(worst), wanted=wanted, got=got)
+            return text + tr(" expected {wanted}, found {got}.", wanted=wanted, got=got)
+
         if lower and error <= 1000 * np.finfo(found.dtype).eps:  # rounding-sized: the dtype is the bug
-            return Problem(name, f"is wrong {numbers} It has dtype {found.dtype} but the inputs were "
-                                 f"{np.dtype(self.inputs_dtype).name}: {PRECISION_LOST.explanation} "
-                                 f"{PRECISION_LOST.tag()}", PRECISION_LOST)
-        if lower:
-            numbers += (f" (Also, it has dtype {found.dtype} but the inputs were "
-                        f"{np.dtype(self.inputs_dtype).name}.)")
-        extra = f" Hint: {hint}" if hint else ""
-        return Problem(name, f"is wrong {numbers}{extra}")
+            return Problem(name, lambda label: numbers(label) + tr(
+                " It has dtype {dtype} but the inputs were {inputs}: {explanation}",
+                explanation=PRECISION_LOST.explain(), **dtypes) + " " + PRECISION_LOST.tag(), PRECISION_LOST)
+
+        def say(label):
+            text = numbers(label)
+            if lower:
+                text += tr(" (Also, it has dtype {dtype} but the inputs were {inputs}.)", **dtypes)
+            return text + (tr(" Hint: {hint}", hint=hint) if hint else "")
+        return Problem(name, say)
 
     def gradients(self, forward, inputs, upstream, analytic, names, tol=TOL_GRADCHECK):
         """Compare analytic gradients with centered differences of `forward`.
@@ -375,10 +434,18 @@ class FunctionChecks:
         - names: list of the gradients' names, for messages
         """
         numeric = numerical_gradients(forward, inputs, upstream)
-        hint = "this is a centered-difference gradient check of your own forward pass."
+        hint = tr("this is a centered-difference gradient check of your own forward pass.")
         problems = [self._problem(name, found, expected, tol, hint) for name, found, expected in
                     zip(names, analytic, numeric)]
         self._fail_with([problem for problem in problems if problem is not None])
+
+
+def also(sentences):
+    """Several failure sentences as one message: 'A. Also: B. Also: C.' (in the current language)."""
+    message = sentences[0]
+    for sentence in sentences[1:]:
+        message = tr("{message} Also: {sentence}", message=message, sentence=sentence)
+    return message
 
 
 @contextmanager
@@ -387,7 +454,7 @@ def checking(function_name):
     use_short_tracebacks()
     checks = FunctionChecks(function_name)
     yield checks
-    print(f"\u2713 {function_name}: all {checks.count} checks passed.")
+    print(f"\u2713 {function_name}: " + tr("all {count} checks passed.", count=checks.count))
 
 
 @contextmanager
@@ -401,9 +468,10 @@ def ungraded_checking(function_name):
     try:
         yield checks
     except CheckFailed as failure:
-        print(f"\u2717 {failure} (ungraded extension: no points)")
+        print(f"\u2717 {failure}" + tr(" (ungraded extension: no points)"))
     else:
-        print(f"\u2713 {function_name}: all {checks.count} checks passed (ungraded extension: no points).")
+        print(f"\u2713 {function_name}: "
+              + tr("all {count} checks passed (ungraded extension: no points).", count=checks.count))
 
 
 def random_arrays(rng, shapes, dtype=np.float64, scale=0.5):

@@ -28,19 +28,22 @@ import torch
 
 from .builtin_gru import BuiltinGRUCalled, builtin_gru_forbidden
 from .gru_variants import gru_variant_forward, wrong_variant_values, wrong_variants
-from .testing import (TOL_FLOAT32, TOL_FLOAT64, CheckFailed, FunctionChecks, where_in_learner_code,
+from .i18n import N_, Joined, tr
+from .testing import (TOL_FLOAT32, TOL_FLOAT64, CheckFailed, FunctionChecks, label_of, also, where_in_learner_code,
                       use_short_tracebacks)
 
 #: Attribute and imported names that reach a built-in GRU. Learner classes are themselves
 #: called GRU and GRUCell, so bare names are allowed; `nn.GRU`, `torch.gru_cell`, `_VF...` are not.
 FORBIDDEN_NAMES = {"GRU", "GRUCell", "gru", "gru_cell", "_VF", "_thnn_fused_gru_cell", "RNNBase", "RNNCellBase"}
-DELEGATION = ("this exercise asks you to write the GRU yourself from tensor operations, so a part "
-              "that hands its work to a built-in GRU earns no points")
+DELEGATION = tr.later(N_("this exercise asks you to write the GRU yourself from tensor operations, so a part "
+                         "that hands its work to a built-in GRU earns no points"))
+#: The marker that ends a delegation's message (the units' expected summaries look for it).
+DELEGATION_TAG = "[delegation]"
 
 
 def builtin_gru_references(cls):
     """The built-in GRUs that the source of a learner's class names or inherits from, as strings."""
-    found = [f"inherits from {base.__module__}.{base.__name__}" for base in cls.__mro__[1:]
+    found = [tr("inherits from {base}", base=f"{base.__module__}.{base.__name__}") for base in cls.__mro__[1:]
              if base.__module__.startswith("torch") and base.__name__ in FORBIDDEN_NAMES]
     for member in vars(cls).values():
         member = getattr(member, "__func__", member)
@@ -52,10 +55,10 @@ def builtin_gru_references(cls):
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_NAMES:
-                found.append(f"uses {ast.unparse(node)} (in {member.__name__})")
+                found.append(tr("uses {code} (in {method})", code=ast.unparse(node), method=member.__name__))
             elif isinstance(node, ast.ImportFrom) and any(a.name in FORBIDDEN_NAMES for a in node.names):
-                found.append(f"imports {', '.join(a.name for a in node.names)} from {node.module} "
-                             f"(in {member.__name__})")
+                found.append(tr("imports {names} from {module} (in {method})", module=node.module,
+                                names=", ".join(a.name for a in node.names), method=member.__name__))
     return list(dict.fromkeys(found))
 
 
@@ -83,33 +86,38 @@ class ModuleChecks(FunctionChecks):
             with builtin_gru_forbidden(calls):
                 result = function(*args, **kwargs)
         except NotImplementedError:
-            self.fail(f"{name} is not implemented yet: it raised NotImplementedError.")
+            self.fail(tr("{name} is not implemented yet: it raised NotImplementedError{role}.", name=name, role=""))
         except Exception as error:  # the learner's bug (or a refused built-in), in one line
             if not calls:
-                where = f" in the case {self.case}" if self.case else ""
-                self.fail(f"{name} raised {type(error).__name__}{where}: {error}"
-                          f"{where_in_learner_code(error.__traceback__)}.")
+                where = where_in_learner_code(error.__traceback__)
+                if self.case:
+                    self.fail(tr("{name} raised {error_type} in the case {case}: {error}{where}.", name=name,
+                                 error_type=type(error).__name__, case=self.case, error=error, where=where))
+                self.fail(tr("{name} raised {error_type}: {error}{where}{role}.", name=name,
+                             error_type=type(error).__name__, error=error, where=where, role=""))
         if calls:
-            self.fail(f"{name} called {calls[0]}, a built-in GRU: {DELEGATION}. [delegation]")
+            self.fail(tr("{name} called {call}, a built-in GRU: {why}.", name=name, call=calls[0], why=DELEGATION)
+                      + " " + DELEGATION_TAG)
         self.count += 1
         for position, (old, new) in enumerate(zip(before, args)):
             if old is not None and not torch.equal(old, new.detach()):
-                self.fail(f"{name} modified its argument {position + 1} in place; compute new tensors instead.")
-        if returns is not None and (not isinstance(result, tuple) or len(result) != returns):
-            found = f"a tuple of {len(result)} items" if isinstance(result, tuple) else f"a {type(result).__name__}"
-            self.fail(f"{name} should return a tuple of {returns} items, it returned {found}.")
+                self.fail(tr("{name} modified its argument {position} in place; compute new tensors instead.",
+                             name=name, position=position + 1))
+        self.check_returns(name, result, returns)
         return result
 
     def close(self, name, found, expected, tol, hint="", misconceptions=()):
         """Check that `found` is a tensor with expected's dtype and device, then its values."""
         self.count += 1
         if not isinstance(found, torch.Tensor):
-            self.fail(f"{name} should be a torch.Tensor, found a {type(found).__name__}.")
+            self.fail(tr("{name} should be a torch.Tensor, found a {type}.", name=name, type=type(found).__name__))
         if isinstance(expected, torch.Tensor):
             if found.dtype != expected.dtype:
-                self.fail(f"{name} has dtype {found.dtype}, expected {expected.dtype} (the inputs' dtype).")
+                self.fail(tr("{name} has dtype {found}, expected {expected} (the inputs' dtype).", name=name,
+                             found=found.dtype, expected=expected.dtype))
             if found.device != expected.device:
-                self.fail(f"{name} is on {found.device}, expected {expected.device} (where the inputs are).")
+                self.fail(tr("{name} is on {found}, expected {expected} (where the inputs are).", name=name,
+                             found=found.device, expected=expected.device))
             expected = expected.detach().cpu().double().numpy()
         super().close(name, found.detach().cpu().double().numpy(), expected, tol, hint, misconceptions)
 
@@ -121,10 +129,12 @@ class ModuleChecks(FunctionChecks):
         if found != expected:
             missing = sorted(set(expected) - set(found))
             extra = sorted(set(found) - set(expected))
-            shapes = [f"{k} {found[k]} (expected {expected[k]})" for k in expected if k in found and found[k] != expected[k]]
-            parts = ([f"missing {missing}"] if missing else []) + ([f"unexpected {extra}"] if extra else []) + shapes
-            self.fail(f"the parameters should be named and shaped as {type(reference).__name__}'s: "
-                      + "; ".join(parts) + ".")
+            shapes = [tr("{name} {found} (expected {expected})", name=k, found=found[k], expected=expected[k])
+                      for k in expected if k in found and found[k] != expected[k]]
+            parts = (([tr("missing {names}", names=missing)] if missing else [])
+                     + ([tr("unexpected {names}", names=extra)] if extra else []) + shapes)
+            self.fail(tr("the parameters should be named and shaped as {reference}'s: {problems}.",
+                         reference=type(reference).__name__, problems=Joined(parts)))
 
     def load(self, target, state_dict, direction):
         """target.load_state_dict(state_dict), failing with a message if it does not load."""
@@ -132,22 +142,23 @@ class ModuleChecks(FunctionChecks):
         try:
             target.load_state_dict(state_dict)
         except Exception as error:
-            self.fail(f"load_state_dict {direction} failed: {str(error).splitlines()[0]}")
+            self.fail(tr("load_state_dict {direction} failed: {error}", direction=direction,
+                         error=str(error).splitlines()[0]))
 
     def gradients_close(self, names, found, expected, tol, case=""):
         """close() for gradient tensors, naming every wrong one (found may hold None: no gradient
         reached that tensor)."""
-        suffix = f" ({case})" if case else ""
         failures = []
         for name, value, reference in zip(names, found, expected):
             try:
                 if value is None:
-                    self.fail(f"no gradient reached {name}{suffix}: is it used, and is the graph kept?")
-                self.close(f"gradient of {name}{suffix}", value, reference, tol)
+                    self.fail(tr("no gradient reached {name}: is it used, and is the graph kept?",
+                                 name=label_of(name, case)))
+                self.close(label_of(tr("gradient of {name}", name=name), case), value, reference, tol)
             except CheckFailed as failure:
                 failures.append(str(failure).removeprefix(f"{self.function_name}: "))
         if failures:
-            self.fail(" Also: ".join(failures))
+            self.fail(also(failures))
 
 
 @contextmanager
@@ -162,13 +173,16 @@ def torch_checking(name, cls):
     checks = ModuleChecks(name)
     checks.skipped = ""
     if not inspect.isclass(cls):
-        checks.fail(f"{name} should be a class (a torch.nn.Module), found a {type(cls).__name__}.")
+        checks.fail(tr("{name} should be a class (a torch.nn.Module), found a {type}.", name=name,
+                       type=type(cls).__name__))
     references = builtin_gru_references(cls)
     if references:
-        checks.fail(f"{name} {references[0]}: {DELEGATION}. [delegation]")
+        checks.fail(tr("{name} {reference}: {why}.", name=name, reference=references[0], why=DELEGATION)
+                    + " " + DELEGATION_TAG)
     yield checks
-    note = f" ({checks.skipped})" if checks.skipped else ""
-    print(f"\u2713 {name}: all {checks.count} checks passed.{note}")
+    passed = (tr("all {count} checks passed. ({note})", count=checks.count, note=checks.skipped) if checks.skipped
+              else tr("all {count} checks passed.", count=checks.count))
+    print(f"\u2713 {name}: {passed}")
 
 
 def cuda_device():
@@ -259,8 +273,9 @@ def compare_gru(check, model, reference, N, T, dtype=torch.float64, device="cpu"
 
 def _describe(case, dtype, device):
     """'h0=None, float64 on cpu': the comparison under way, for a crash's message."""
-    what = case.strip(" ,()") or "defaults"
-    return f"{what}, {str(dtype).removeprefix('torch.')} on {torch.device(device).type}"
+    what = case.strip(" ,()") or tr("defaults")
+    return tr("{case}, {dtype} on {device}", case=what, dtype=str(dtype).removeprefix("torch."),
+              device=torch.device(device).type)
 
 
 def _numpy(tensor):

@@ -139,13 +139,14 @@ def solution_sources(assignment):
     return {nbgrader_meta(c)["grade_id"]: c.source for c in notebook.cells if nbgrader_meta(c).get("solution")}
 
 
-def completed_release(assignment, fill=None):
-    """The released notebook with the solution cells named in `fill` (default: all) written in
-    from the source notebook, as a learner who solved them would have it (no hidden tests)."""
+def completed_release(assignment, fill=None, path=None):
+    """The released notebook (or the one at path, e.g. its Japanese twin) with the solution cells named
+    in `fill` (default: all) written in from the source notebook, as a learner who solved them would
+    have it (no hidden tests)."""
     from autograder.assignments import released_notebook
 
     sources = solution_sources(assignment)
-    notebook = nbformat.read(str(released_notebook(assignment)), as_version=4)
+    notebook = nbformat.read(str(path or released_notebook(assignment)), as_version=4)
     for cell in notebook.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
         if nbgrader_meta(cell).get("solution") and (fill is None or grade_id in fill):

@@ -8,12 +8,15 @@
 """
 
 import copy
+import re
 
 import nbformat
 import pytest
 
 from autograder.assignments import assignment_names, nbgrader_meta, released_notebook, source_notebook
 from autograder.ja_notebooks import japanese_notebook, japanese_notebook_path, translate_markdown
+from autograder.outcomes import error_of, misconception_ids
+from autograder.outcomes import tested_function as function_of  # (not collected as a test)
 from gatedrnn.i18n import notebook_language, with_language
 from conftest import edit_solution, feedback_text, grade_submissions
 
@@ -64,7 +67,8 @@ def with_solutions(notebook, assignment):
 
 
 @pytest.mark.sandbox
-def test_a_japanese_submission_is_graded_like_its_english_twin(tmp_path):
+@pytest.mark.parametrize("route", [(), ("--unsandboxed",)], ids=["sandboxed", "unsandboxed"])
+def test_a_japanese_submission_is_graded_like_its_english_twin(tmp_path, route):
     name = "rnn"
     english = with_solutions(nbformat.read(str(released_notebook(name)), as_version=4), name)
     japanese = with_solutions(committed(name), name)
@@ -75,11 +79,35 @@ def test_a_japanese_submission_is_graded_like_its_english_twin(tmp_path):
         "ja_wrong": edit_solution(name, *wrong, notebook=japanese),
         "en_stub": nbformat.read(str(released_notebook(name)), as_version=4), "ja_stub": committed(name),
     }
-    _, rows, out = grade_submissions(name, submissions, tmp_path)
+    _, rows, out = grade_submissions(name, submissions, tmp_path, extra_args=route)
     parts = ["score", "max_score", "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward"]
     for kind, score in [("full", 10), ("wrong", 7), ("stub", 0)]:
         en, ja = ([float(rows[f"{lang}_{kind}"][p]) for p in parts] for lang in ("en", "ja"))
         assert ja == en and en[0] == score, (kind, en, ja)
     # The learner's feedback page shows the notebook as submitted: its instructions as translated.
-    title = committed(name).cells[0].source.splitlines()[0].lstrip("# ")
-    assert title in feedback_text(out, "ja_full", name), title
+    titles = {lang: notebook.cells[0].source.splitlines()[0].lstrip("# ") for lang, notebook in
+              [("en", submissions["en_stub"]), ("ja", submissions["ja_stub"])]}
+    assert titles["ja"] in feedback_text(out, "ja_full", name), titles
+    # Everything the course writes for the learner is in the notebook's language: the page, the results
+    # table, each failed check (the kernel's messages) and its diagnosis; the misconception tags are the same.
+    for kind in ("wrong", "stub"):
+        failures = {lang: failed_checks(out / "autograded" / f"{lang}_{kind}" / name / f"{name}.ipynb")
+                    for lang in ("en", "ja")}
+        assert failures["en"].keys() == failures["ja"].keys() and failures["en"], failures
+        for function, message in failures["ja"].items():
+            assert JAPANESE.search(message) and not JAPANESE.search(failures["en"][function]), (function, failures)
+            assert misconception_ids(message) == misconception_ids(failures["en"][function]), (function, failures)
+        for lang in ("en", "ja"):
+            page = (out / "feedback" / f"{lang}_{kind}" / name / f"{name}.html").read_text()
+            assert f'<html lang="{lang}"' in page
+            table = feedback_text(out, f"{lang}_{kind}", name).split(titles[lang])[0]  # all before the notebook
+            assert bool(JAPANESE.search(table)) == (lang == "ja"), table
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana and kanji
+
+
+def failed_checks(autograded):
+    """{function: its test cell's error message} of an autograded notebook's failed test cells."""
+    notebook = nbformat.read(str(autograded), as_version=4)
+    return {function_of(cell): error_of(cell)[1] for cell in notebook.cells if function_of(cell) and error_of(cell)}

@@ -14,6 +14,7 @@ Needs Chromium (`make browser`, run by `make test`); -m "not browser" skips it.
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -26,6 +27,7 @@ import nbformat
 import pytest
 
 from autograder.assignments import REPO, graded_functions, released_notebook
+from autograder.ja_notebooks import japanese_notebook_path
 from chromium import Chromium
 from conftest import completed_release, solution_sources
 
@@ -34,6 +36,7 @@ SCREENSHOTS = REPO / "_build" / "screenshots" / "jupyterlab"
 ASSIGNMENT = "rnn"
 TOKEN = "course-test-token"
 CHECK_MARK = "\u2713"
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana and kanji
 # Settings a learner could choose too: every cell rendered (JupyterLab 4 otherwise renders only
 # the cells in view) and no question about fetching Jupyter's news (it would go online).
 SETTINGS = {
@@ -48,9 +51,9 @@ NO_KIT_KERNEL = {
 }
 
 
-def notebook_copy(folder, name, fill=(), kernel=None):
-    """The released notebook saved as folder/name, with the solution cells in `fill` completed."""
-    notebook = completed_release(ASSIGNMENT, fill)
+def notebook_copy(folder, name, fill=(), kernel=None, japanese=False):
+    """The released notebook (or its Japanese twin) saved as folder/name, with the solution cells in `fill` completed."""
+    notebook = completed_release(ASSIGNMENT, fill, japanese_notebook_path(ASSIGNMENT) if japanese else None)
     if kernel:
         notebook.metadata.kernelspec = {"name": kernel, "display_name": NO_KIT_KERNEL["display_name"],
                                         "language": "python"}
@@ -260,6 +263,25 @@ def test_a_function_typed_into_the_page_passes_its_test_cell(lab, browser):
     browser.screenshot(SCREENSHOTS / "02_test_cell_passes.png")
     assert output.strip().startswith(CHECK_MARK) and function in output, output
     assert "Error" not in output
+    assert_only_local_requests(browser, lab)
+
+
+def test_a_japanese_notebook_answers_in_japanese(lab, browser):
+    """The kernel finds its notebook's language itself (JupyterLab tells it the notebook's path, gatedrnn.i18n)."""
+    _, root = lab
+    solved, unsolved = [f.name for f in graded_functions(released_notebook(ASSIGNMENT))][:2]
+    open_notebook(browser, lab, notebook_copy(root, "japanese.ipynb", fill=[solved], japanese=True))
+    assert run_cell(browser, browser.evaluate("courseFind('import sys')")) == ""
+    for function, passes in [(solved, True), (unsolved, False)]:
+        cell = browser.evaluate(f"courseFind('def {function}(')")
+        assert run_cell(browser, cell) == ""
+        output = run_cell(browser, cell + 1)  # its test cell
+        if passes:
+            assert output.strip().startswith(CHECK_MARK) and function in output, output
+        else:
+            assert "CheckFailed" in output and function in output, output
+        assert JAPANESE.search(output), output
+    browser.screenshot(SCREENSHOTS / "06_japanese_notebook.png")
     assert_only_local_requests(browser, lab)
 
 

@@ -16,6 +16,7 @@ import copy
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -32,8 +33,9 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from autograder.assignments import (REPO, assignment_names, hidden_test_lines, nbgrader_meta, released_notebook,
-                                    solution_lines, source_notebook)
+from autograder.assignments import (REPO, assignment_names, graded_functions, hidden_test_lines, nbgrader_meta,
+                                    released_notebook, solution_lines, source_notebook)
+from autograder.ja_notebooks import japanese_notebook_path
 from autograder.units import load_unit
 from conftest import completed_release, run
 
@@ -41,6 +43,7 @@ KIT = tomllib.loads((REPO / "kit" / "pyproject.toml").read_text())["project"]
 WHEEL_NAME = f"{KIT['name'].replace('-', '_')}-{KIT['version']}-py3-none-any.whl"
 MAINTAINER_TOOLS = {"jupyter-book", "pytest", "psycopg", "psycopg-binary", "sphinx", "jupytext", "gated-rnn-course"}
 MISSING_KIT = "This notebook needs the course's learner kit: "
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana and kanji
 MISSING_KIT_JA = "このノートブックにはコースの学習者キットが必要である。"
 CHECK_MARK = "\u2713"
 
@@ -262,6 +265,15 @@ def test_the_wheel_alone_makes_completed_notebooks_pass(installed):
     validated = subprocess.run([str(learner.python.parent / "nbgrader"), "validate", "rnn.ipynb"], cwd=work, env=env,
                                capture_output=True, text=True, timeout=600)
     assert "Success! Your notebook passes all the tests." in validated.stdout, validated.stdout + validated.stderr
+    # Validate speaks the notebook's language (kit/nbgrader_config.py): each failure of the Japanese
+    # stub is explained in Japanese, the English stub's in English.
+    for language, stub in [("en", released_notebook("rnn")), ("ja", japanese_notebook_path("rnn"))]:
+        shutil.copy(stub, work / "rnn.ipynb")
+        validated = subprocess.run([str(learner.python.parent / "nbgrader"), "validate", "rnn.ipynb"], cwd=work,
+                                   env=env, capture_output=True, text=True, timeout=600)
+        failures = [line for line in validated.stdout.splitlines() if line.startswith("CheckFailed: ")]
+        assert len(failures) == len(graded_functions(stub)), validated.stdout + validated.stderr
+        assert all(bool(JAPANESE.search(line)) == (language == "ja") for line in failures), failures
 
 
 def kit_pin(name):

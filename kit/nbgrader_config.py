@@ -1,0 +1,11 @@
+"""The learner's kit's nbgrader settings, installed as <environment>/etc/jupyter/nbgrader_config.py.
+
+nbgrader (the Validate button, `nbgrader validate`) reads it from the environment's Jupyter
+configuration folder: Validate then runs a Japanese notebook's kernel in Japanese, so its
+messages are those the learner reads in the notebook (gatedrnn/nbgrader_kernel.py).
+"""
+
+from gatedrnn.nbgrader_kernel import VALIDATOR_PREPROCESSORS
+
+c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
+c.Validator.preprocessors = VALIDATOR_PREPROCESSORS
