@@ -18,7 +18,7 @@ MESSAGES = {
     'passed':
         '合格',
     'partly: {note}':
-        '一部のみ: {note}',
+        '部分点: {note}',
     'its test cell was deleted from your notebook, so it could not run':
         'テストセルがノートブックから削除されていたため、実行できなかった',
     'A {kind} that uses another one (a sequence calling its step, a backward test calling your forward for its cache, a forecast using your trained model) fails along with it: fix the first failure first.':
