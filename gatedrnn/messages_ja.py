@@ -244,6 +244,27 @@ MESSAGES = {
     "Your forecast for January 2020: {value:.2f} ppm.": "あなたの 2020 年 1 月の予測値：{value:.2f} ppm。",
 
     # gatedrnn.char_lm: the language model exercise's data
+    "rows of ids that occur more than once got only one of their gradients: `dW[idx] += dout` keeps one "
+    "update per repeated index; accumulate with np.add.at, which adds every one.":
+        "2 回以上現れる ID の行が、勾配を 1 つしか受け取っていない。`dW[idx] += dout` は繰り返されるインデックスごとに"
+        "更新を 1 つしか残さない。すべてを足し合わせる np.add.at で累積すること。",
+    "the loss was averaged over all N*T positions (or over N), not over the positions where the mask "
+    "is True; divide by mask.sum().":
+        "損失を、マスクが True の位置についてではなく、N*T 個すべての位置について（または N について）平均している。"
+        "mask.sum() で割ること。",
+    "huge scores, {case}": "非常に大きなスコア、{case}",
+    "float32 scores, {case}": "float32 のスコア、{case}",
+    "float32 inputs, {case}": "float32 の入力、{case}",
+    "float32 W, {case}": "float32 の W、{case}",
+    "use fewer steps or a smaller model.": "ステップ数を減らすか、モデルを小さくすること。",
+    "your model's validation perplexity": "あなたのモデルの検証データでのパープレキシティ",
+    " (the unigram model's is 21.2)": "（ユニグラムモデルでは 21.2）",
+    "the validation perplexity of a second model trained with the same seed":
+        "同じシードで訓練した 2 つ目のモデルの検証データでのパープレキシティ",
+    "draw everything random from numpy.random.default_rng(seed).":
+        "乱数はすべて numpy.random.default_rng(seed) から引くこと。",
+    "Validation perplexity {perplexity:.2f} (target {target:g}), trained in {seconds:.1f} s of CPU.":
+        "検証データでのパープレキシティは {perplexity:.2f}（目標は {target:g}）、訓練時間は CPU 時間で {seconds:.1f} 秒。",
     "text has characters not in the vocabulary: {unknown}": "text に語彙にない文字が含まれている：{unknown}",
     "ids has {length} characters, fewer than a window of T + 1 = {window}":
         "ids の文字数は {length} で、T + 1 = {window} 文字のウィンドウ 1 つ分に満たない",
