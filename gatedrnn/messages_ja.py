@@ -202,6 +202,16 @@ MESSAGES = {
     "no gradient reached {name}: is it used, and is the graph kept?":
         "{name} に勾配が届いていない。それは使われているか、計算グラフは保たれているか？",
     "gradient of {name}": "{name} の勾配",
+    "{name} should be initialised uniformly on [-1/sqrt(H), 1/sqrt(H)] = [-{bound}, {bound}].":
+        "{name} は [-1/sqrt(H), 1/sqrt(H)] = [-{bound}, {bound}] 上の一様分布で初期化されるべきである。",
+    "on CUDA": "CUDA 上",
+    "bidirectional": "双方向",
+    "eval mode": "評価モード",
+    "training mode": "訓練モード",
+    "dropout=1.0 between layers": "層間に dropout=1.0",
+    "CUDA part skipped: no GPU on this machine": "このマシンには GPU がないため、CUDA の部分は省略した",
+    "from your {yours} into {reference}": "あなたの {yours} から {reference} へ",
+    "from {reference} into your {yours}": "{reference} からあなたの {yours} へ",
     "all {count} checks passed. ({note})": "{count} 個のチェックにすべて合格した（{note}）。",
 
     # gatedrnn.forecasting: the forecast exercise's data and score
