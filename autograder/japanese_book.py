@@ -9,10 +9,16 @@ catalogs' templates instead (`make ja-catalogs`). The differences, and nothing e
 
 - `language = "ja"`, and the translations are read from locales/ja/LC_MESSAGES/<docname>.po
   (one catalog per page: `gettext_compact = False`), compiled by Sphinx at build time;
-- the title is Japanese, and each page's language link points to the English edition;
+- the title and the author are Japanese, and each page's language link points to the English edition;
 - locales/ja/static/translations-extra.js adds the search messages that Sphinx's own Japanese
   catalog leaves in English, and search-ja.js splits a Japanese query into the index's words (the theme's strings are in sphinx-book-theme's and
-  pydata-sphinx-theme's own Japanese catalogs);
+  pydata-sphinx-theme's own Japanese catalogs; the strings they leave in English are in
+  locales/ja/LC_MESSAGES/sphinx.po, chapters/_ext/translated_interface.py and locales/ja/templates);
+- the parts' captions in the navigation and the English strings that code cells glue into
+  prose are translated (chapters/_ext/translated_toc.py, translated_glue.py with
+  locales/ja/glued_values.po);
+- the exercise pages offer the Japanese notebooks (chapters/exercises_ja/, made by
+  autograder.ja_notebooks) for download and launch, in place of the English ones;
 - the execution cache is the English edition's: code cells are the same, so no notebook runs
   again (jupyter-cache keys a notebook by its code cells, not by its path or its prose).
 
@@ -28,11 +34,17 @@ from pathlib import Path
 
 import yaml
 
-from autograder.assignments import REPO
+from autograder.assignments import RELEASED, REPO
+from autograder.ja_notebooks import JA_RELEASED
 
 LOCALE_DIR = "locales"
+GLUED_VALUES = "locales/ja/glued_values.po"  # the English strings that code cells glue into prose
 STATIC_DIR = "locales/ja/static"   # translations-extra.js: the search messages Sphinx's catalog lacks
+TEMPLATES_DIR = "locales/ja/templates"  # theme templates whose fixed English strings are made translatable
 TITLE_JA = "ゲート付きリカレントネットワークをゼロから"
+AUTHOR_JA = "本コースの著者"
+# The Japanese edition's own extensions, in chapters/_ext (each module's docstring says what it does).
+JAPANESE_EXTENSIONS = ["translated_glue", "translated_interface", "translated_toc", "edition_notebooks"]
 # Where the English edition's root is, seen from the Japanese edition's root, and back.
 EDITION_DIR = "ja/"
 ENGLISH_FROM_JAPANESE = "../"
@@ -67,10 +79,18 @@ def japanese_config(config, repo=REPO):
     """The Japanese edition's _config.yml (a dict) from the English one (that of repo)."""
     config = gettext_config(config, repo)
     config["title"] = TITLE_JA
+    config["author"] = AUTHOR_JA
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = "ja"
-    # Glued values in translated paragraphs (chapters/_ext/translated_glue.py).
-    config["sphinx"]["local_extensions"]["translated_glue"] = str((repo / "chapters/_ext").resolve())
+    for name in JAPANESE_EXTENSIONS:
+        config["sphinx"]["local_extensions"][name] = str((repo / "chapters/_ext").resolve())
+    # Glued values in translated paragraphs, and English strings glued by code cells (translated_glue).
+    sphinx["glued_values_catalog"] = str((repo / GLUED_VALUES).resolve())
+    # The interface strings that the themes and myst-nb write in English whatever the language
+    # (translated_interface, locales/ja/LC_MESSAGES/sphinx.po, locales/ja/templates).
+    sphinx["templates_path"] = [str((repo / TEMPLATES_DIR).resolve())] + list(sphinx.get("templates_path", []))
+    # The exercise pages offer the Japanese notebooks (edition_notebooks).
+    sphinx["edition_notebooks"] = {RELEASED.relative_to(REPO).as_posix(): JA_RELEASED.relative_to(REPO).as_posix()}
     sphinx["other_editions"] = [{"language": "en", "label": "English", "root": ENGLISH_FROM_JAPANESE}]
     # The search messages that Sphinx's own Japanese catalog leaves in English, and a query
     # splitter for Japanese words (Sphinx's JavaScript has none: locales/ja/static/search-ja.js).
