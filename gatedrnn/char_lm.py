@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .i18n import tr
+from .i18n import N_, tr
+from .testing import Misconception
 
 #: The model's parameters, in the order the torch twin (gatedrnn.reference.char_lm) lists them.
 PARAMETER_NAMES = ("W_embed", "Wx", "Wh", "bx", "bh", "W_out", "b_out")
@@ -94,3 +95,41 @@ def split_text(name="carroll_alice", fraction=0.9):
     ids, chars = encode(load_text(name))
     split = round(fraction * len(ids))
     return ids[:split], ids[split:], chars
+
+
+# -- the exercise's messages (its test cells show them, in the learner's language) ---------------
+
+#: embedding_backward's mistake: dW[idx] += dout keeps one update per repeated id.
+EMBEDDING_OVERWRITE = Misconception(
+    "embedding-repeated-ids",
+    tr.later(N_("rows of ids that occur more than once got only one of their gradients: `dW[idx] += dout` keeps one "
+                "update per repeated index; accumulate with np.add.at, which adds every one.")))
+#: temporal_softmax_loss's mistake: the mean over every position instead of the unmasked ones.
+MEAN_OVER_ALL = Misconception(
+    "softmax-mask-mean",
+    tr.later(N_("the loss was averaged over all N*T positions (or over N), not over the positions where the mask "
+                "is True; divide by mask.sum().")))
+#: The cases of the exercise's checks that are words, not sizes.
+HUGE_SCORES_CASE = N_("huge scores, {case}")
+FLOAT32_SCORES_CASE = N_("float32 scores, {case}")
+FLOAT32_INPUTS_CASE = N_("float32 inputs, {case}")
+FLOAT32_W_CASE = N_("float32 W, {case}")
+#: What a language model too slow to train should change.
+FASTER_TRAINING = tr.later(N_("use fewer steps or a smaller model."))
+#: The visible test's score and a remark on its target.
+VALIDATION_PERPLEXITY = tr.later(N_("your model's validation perplexity"))
+UNIGRAM_NOTE = tr.later(N_(" (the unigram model's is 21.2)"))
+#: The hidden test's comparison of two models trained with the same seed, and its hint.
+SAME_SEED_PERPLEXITY = tr.later(N_("the validation perplexity of a second model trained with the same seed"))
+SAME_SEED_HINT = tr.later(N_("draw everything random from numpy.random.default_rng(seed)."))
+
+
+def case_of(template, case):
+    """A case named by one of the templates above around a case of sizes ("float32 inputs, N=2, T=3")."""
+    return tr.later(template, case=case)
+
+
+def validation_line(perplexity, seconds):
+    """The visible test's result line: the validation perplexity, its target and the CPU time of training."""
+    return tr("Validation perplexity {perplexity:.2f} (target {target:g}), trained in {seconds:.1f} s of CPU.",
+              perplexity=perplexity, target=TARGET_PERPLEXITY, seconds=seconds)

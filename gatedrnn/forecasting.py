@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .i18n import tr
+from .i18n import N_, tr
+from .testing import Misconception
 
 DATA_FILE = Path(__file__).with_name("data") / "co2_mauna_loa_monthly.csv"
 SEASON = 12  # months in the seasonal cycle
@@ -122,3 +123,36 @@ def forecast_points(model_mae, naive_mae, points):
                               **numbers)
     return float(points), tr("your forecaster's MAE {found:.2f} ppm beat seasonal naive's {naive:.2f} ppm on the "
                              "held-out months by the margin (at most {target:.2f} ppm).", target=target, **numbers)
+
+
+# -- the exercise's messages (its test cells show them, in the learner's language) ---------------
+
+#: standardize's mistake: scaling with statistics that include the later part.
+SCALER_LEAK = Misconception(
+    "forecast-scaler-leak",
+    tr.later(N_("the mean and standard deviation were computed on train and rest together, which leaks the later "
+                "part into training; compute them from train alone.")))
+#: Hints of the exercise's checks.
+WINDOWS_X_HINT = tr.later(N_("X[i, :, 0] = series[i:i + T], one feature per month"))
+WINDOWS_Y_HINT = tr.later(N_("y[i] = series[i + T], the value after window i"))
+SEASONAL_NAIVE_HINT = tr.later(N_("month k repeats history[M - season + k % season]"))
+SAME_SEED_HINT = tr.later(N_("call torch.manual_seed(seed) (and seed any other randomness) inside train_forecaster."))
+#: What forecast returns, and what a forecaster too slow to train should change.
+NEXT_MONTH = tr.later(N_("next month's ppm"))
+FASTER_TRAINING = tr.later(N_("use a smaller network or fewer epochs."))
+#: The visible test's score and its target, MARGIN times seasonal naive's validation MAE.
+VALIDATION_MAE = tr.later(N_("your forecaster's validation MAE (2016-2019)"))
+VALIDATION_TARGET = tr.later(N_(", a quarter of seasonal naive's {naive:.2f} ppm"), naive=SEASONAL_NAIVE_VALIDATION_MAE)
+#: The name of the hidden test's comparison of two models trained with the same seed.
+SAME_SEED_FORECASTS = tr.later(N_("the forecasts of a second model trained with the same seed"))
+
+
+def validation_line(found, naive, seconds):
+    """The visible test's result line: the validation MAE, seasonal naive's, and the training time."""
+    return tr("Validation MAE {found:.3f} ppm (seasonal naive: {naive:.3f} ppm), trained in {seconds:.1f} s.",
+              found=found, naive=naive, seconds=seconds)
+
+
+def january_2020_line(value):
+    """The visible test's line with the learner's forecast of January 2020 (ppm)."""
+    return tr("Your forecast for January 2020: {value:.2f} ppm.", value=value)

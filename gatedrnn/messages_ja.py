@@ -54,6 +54,24 @@ MESSAGES = {
     "this is a centered-difference gradient check of your own forward pass.":
         "これは、あなた自身の順伝播を中心差分で微分して行う勾配確認である。",
 
+    "{name} should return a finite float ({meaning}), it returned {value!r}.":
+        "{name} は有限の浮動小数点数（{meaning}）を返すべきだが、{value!r} を返した。",
+    "{name} should be a dict with the keys {keys}, found {type} {found}.":
+        "{name} はキー {keys} をもつ dict であるべきだが、{type} 型の値 {found} だった。",
+    "{name} should return a dict with the keys {keys}.": "{name} はキー {keys} をもつ dict を返すべきである。",
+    "{name} has dtype {dtype} for {inputs} inputs; keep the inputs' dtype.":
+        "入力が {inputs} なのに {name} の dtype が {dtype} になっている。入力の dtype を保つこと。",
+    "{name} has values that are not finite: training diverged.":
+        "{name} に有限でない値が含まれている。訓練が発散した。",
+    "training took {seconds:.1f} s of CPU, more than the budget of {budget:g} s: {advice}":
+        "訓練に CPU 時間で {seconds:.1f} 秒かかり、予算の {budget:g} 秒を超えた。{advice}",
+    "training took {seconds:.1f} s, more than the budget of {budget:g} s: {advice}":
+        "訓練に {seconds:.1f} 秒かかり、予算の {budget:g} 秒を超えた。{advice}",
+    "{what} is {found}; expected at most {target}{note}.":
+        "{what}は {found} であるが、{target} 以下であることが求められる{note}。",
+    "visible example": "公開されている例",
+    "the same scores times 10^4: must stay finite": "同じスコアを 10^4 倍したもの（有限のままでなければならない）",
+
     # gatedrnn.testing: misconceptions
     "your values are those of {subject} that differs from the course's in {count} ways, each to fix: {listed}.":
         "あなたの値は、{subject}のうちコースのものと {count} 点で異なるものの値である。どの点も修正すること：{listed}。",
@@ -184,6 +202,16 @@ MESSAGES = {
     "no gradient reached {name}: is it used, and is the graph kept?":
         "{name} に勾配が届いていない。それは使われているか、計算グラフは保たれているか？",
     "gradient of {name}": "{name} の勾配",
+    "{name} should be initialised uniformly on [-1/sqrt(H), 1/sqrt(H)] = [-{bound}, {bound}].":
+        "{name} は [-1/sqrt(H), 1/sqrt(H)] = [-{bound}, {bound}] 上の一様分布で初期化されるべきである。",
+    "on CUDA": "CUDA 上",
+    "bidirectional": "双方向",
+    "eval mode": "評価モード",
+    "training mode": "訓練モード",
+    "dropout=1.0 between layers": "層間に dropout=1.0",
+    "CUDA part skipped: no GPU on this machine": "このマシンには GPU がないため、CUDA の部分は省略した",
+    "from your {yours} into {reference}": "あなたの {yours} から {reference} へ",
+    "from {reference} into your {yours}": "{reference} からあなたの {yours} へ",
     "all {count} checks passed. ({note})": "{count} 個のチェックにすべて合格した（{note}）。",
 
     # gatedrnn.forecasting: the forecast exercise's data and score
@@ -206,7 +234,47 @@ MESSAGES = {
         "評価用に取り分けた月において、あなたの予測器の MAE {found:.2f} ppm は季節ナイーブ予測の {naive:.2f} ppm に、"
         "求められる差をつけて勝った（{target:.2f} ppm 以下）。",
 
+    # gatedrnn.forecasting: the forecast exercise's checks
+    "the mean and standard deviation were computed on train and rest together, which leaks the later "
+    "part into training; compute them from train alone.":
+        "平均と標準偏差を train と rest を合わせたものから計算しているため、後の部分の情報が訓練に漏れている。"
+        "これらは train だけから計算すること。",
+    "X[i, :, 0] = series[i:i + T], one feature per month": "X[i, :, 0] = series[i:i + T]、特徴量は 1 か月につき 1 つ",
+    "y[i] = series[i + T], the value after window i": "y[i] = series[i + T]、ウィンドウ i の次の値",
+    "month k repeats history[M - season + k % season]": "k 番目の月は history[M - season + k % season] を繰り返す",
+    "call torch.manual_seed(seed) (and seed any other randomness) inside train_forecaster.":
+        "train_forecaster の中で torch.manual_seed(seed) を呼ぶこと（ほかの乱数にもシードを与えること）。",
+    "next month's ppm": "翌月の ppm",
+    "use a smaller network or fewer epochs.": "ネットワークを小さくするか、エポック数を減らすこと。",
+    "your forecaster's validation MAE (2016-2019)": "あなたの予測器の検証データ（2016〜2019 年）での MAE",
+    ", a quarter of seasonal naive's {naive:.2f} ppm": "（季節ナイーブ予測の {naive:.2f} ppm の 4 分の 1）",
+    "the forecasts of a second model trained with the same seed": "同じシードで訓練した 2 つ目のモデルの予測",
+    "Validation MAE {found:.3f} ppm (seasonal naive: {naive:.3f} ppm), trained in {seconds:.1f} s.":
+        "検証データでの MAE は {found:.3f} ppm（季節ナイーブ予測は {naive:.3f} ppm）、訓練時間は {seconds:.1f} 秒。",
+    "Your forecast for January 2020: {value:.2f} ppm.": "あなたの 2020 年 1 月の予測値：{value:.2f} ppm。",
+
     # gatedrnn.char_lm: the language model exercise's data
+    "rows of ids that occur more than once got only one of their gradients: `dW[idx] += dout` keeps one "
+    "update per repeated index; accumulate with np.add.at, which adds every one.":
+        "2 回以上現れる ID の行が、勾配を 1 つしか受け取っていない。`dW[idx] += dout` は繰り返されるインデックスごとに"
+        "更新を 1 つしか残さない。すべてを足し合わせる np.add.at で累積すること。",
+    "the loss was averaged over all N*T positions (or over N), not over the positions where the mask "
+    "is True; divide by mask.sum().":
+        "損失を、マスクが True の位置についてではなく、N*T 個すべての位置について（または N について）平均している。"
+        "mask.sum() で割ること。",
+    "huge scores, {case}": "非常に大きなスコア、{case}",
+    "float32 scores, {case}": "float32 のスコア、{case}",
+    "float32 inputs, {case}": "float32 の入力、{case}",
+    "float32 W, {case}": "float32 の W、{case}",
+    "use fewer steps or a smaller model.": "ステップ数を減らすか、モデルを小さくすること。",
+    "your model's validation perplexity": "あなたのモデルの検証データでのパープレキシティ",
+    " (the unigram model's is 21.2)": "（ユニグラムモデルでは 21.2）",
+    "the validation perplexity of a second model trained with the same seed":
+        "同じシードで訓練した 2 つ目のモデルの検証データでのパープレキシティ",
+    "draw everything random from numpy.random.default_rng(seed).":
+        "乱数はすべて numpy.random.default_rng(seed) から引くこと。",
+    "Validation perplexity {perplexity:.2f} (target {target:g}), trained in {seconds:.1f} s of CPU.":
+        "検証データでのパープレキシティは {perplexity:.2f}（目標は {target:g}）、訓練時間は CPU 時間で {seconds:.1f} 秒。",
     "text has characters not in the vocabulary: {unknown}": "text に語彙にない文字が含まれている：{unknown}",
     "ids has {length} characters, fewer than a window of T + 1 = {window}":
         "ids の文字数は {length} で、T + 1 = {window} 文字のウィンドウ 1 つ分に満たない",

@@ -111,6 +111,12 @@ ACTIVATION_OVERFLOW = Misconception(
     short=tr.later(N_("an activation written with exponentials that overflow")))
 
 
+#: The case of a notebook's visible test, in the name of a checked value: label_of("dW", VISIBLE_EXAMPLE).
+VISIBLE_EXAMPLE = tr.later(N_("visible example"))
+#: The case of a visible test repeated with huge values (label_of("loss", HUGE_SCORES)).
+HUGE_SCORES = tr.later(N_("the same scores times 10^4: must stay finite"))
+
+
 def _short_traceback_handler(shell, etype, value, tb, tb_offset=None):
     """Show a CheckFailed as its message alone: the frames are the test's, not the learner's.
 
@@ -422,6 +428,62 @@ class FunctionChecks:
                 text += tr(" (Also, it has dtype {dtype} but the inputs were {inputs}.)", **dtypes)
             return text + (tr(" Hint: {hint}", hint=hint) if hint else "")
         return Problem(name, say)
+
+    def finite_float(self, name, value, meaning):
+        """Fail unless value, what function `name` returned, is a finite float; returns it as a float.
+
+        meaning: what the number is (tr.later(N_("next month's ppm"))), for the message.
+        """
+        if not isinstance(value, (float, np.floating)) or not np.isfinite(value):
+            self.fail(tr("{name} should return a finite float ({meaning}), it returned {value!r}.",
+                         name=name, meaning=meaning, value=value))
+        return float(value)
+
+    def dict_with_keys(self, name, value, keys):
+        """Fail unless value (named name, e.g. "grads") is a dict with exactly these keys."""
+        if not isinstance(value, dict) or sorted(value) != sorted(keys):
+            found = sorted(value) if isinstance(value, dict) else ""
+            self.fail(tr("{name} should be a dict with the keys {keys}, found {type} {found}.",
+                         name=name, keys=list(keys), type=type(value).__name__, found=found))
+
+    def returns_dict_with(self, name, value, keys):
+        """Fail unless value, what function `name` returned, is a dict with (at least) these keys."""
+        if not isinstance(value, dict) or not set(keys) <= set(value):
+            self.fail(tr("{name} should return a dict with the keys {keys}.", name=name, keys=list(keys)))
+
+    def keeps_dtype(self, name, found, inputs_dtype):
+        """Fail unless the array found has the inputs' dtype (a float32 result for float32 inputs)."""
+        inputs_dtype = np.dtype(inputs_dtype)
+        if found.dtype != inputs_dtype:
+            self.fail(tr("{name} has dtype {dtype} for {inputs} inputs; keep the inputs' dtype.",
+                         name=name, dtype=found.dtype, inputs=inputs_dtype.name))
+
+    def not_diverged(self, name, values):
+        """Fail if trained parameters (an array named name) hold a NaN or an infinity."""
+        if not np.isfinite(values).all():
+            self.fail(tr("{name} has values that are not finite: training diverged.", name=name))
+
+    def within_budget(self, seconds, budget, advice, cpu=False):
+        """Fail if training took more than budget seconds (of CPU time if cpu), saying how to be faster.
+
+        advice: what to change (tr.later(N_("use fewer steps or a smaller model."))).
+        """
+        if seconds > budget:
+            if cpu:
+                self.fail(tr("training took {seconds:.1f} s of CPU, more than the budget of {budget:g} s: {advice}",
+                             seconds=seconds, budget=budget, advice=advice))
+            self.fail(tr("training took {seconds:.1f} s, more than the budget of {budget:g} s: {advice}",
+                         seconds=seconds, budget=budget, advice=advice))
+
+    def at_most(self, what, found, target, formats=("{:.2f}", "{:.2f}"), note=""):
+        """Fail if a measured score found is above its target: '{what} is {found}; expected at most {target}{note}.'
+
+        what: the score (tr.later(N_("your model's validation perplexity"))); formats: how found and
+        target are shown, with their unit ("{:.2f} ppm"); note: a remark after the target, or "".
+        """
+        if found > target:
+            self.fail(tr("{what} is {found}; expected at most {target}{note}.", what=what,
+                         found=formats[0].format(found), target=formats[1].format(target), note=note))
 
     def gradients(self, forward, inputs, upstream, analytic, names, tol=TOL_GRADCHECK):
         """Compare analytic gradients with centered differences of `forward`.

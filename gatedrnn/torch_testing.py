@@ -136,6 +136,13 @@ class ModuleChecks(FunctionChecks):
             self.fail(tr("the parameters should be named and shaped as {reference}'s: {problems}.",
                          reference=type(reference).__name__, problems=Joined(parts)))
 
+    def initialised_uniformly(self, name, parameter, bound):
+        """Check that a fresh parameter was drawn from U(-bound, bound), bound = 1/sqrt(H), as torch.nn's are."""
+        self.count += 1
+        if parameter.abs().max() > bound or parameter.std() == 0:
+            self.fail(tr("{name} should be initialised uniformly on [-1/sqrt(H), 1/sqrt(H)] = [-{bound}, {bound}].",
+                         name=name, bound=bound))
+
     def load(self, target, state_dict, direction):
         """target.load_state_dict(state_dict), failing with a message if it does not load."""
         self.count += 1
@@ -203,6 +210,33 @@ def _draw(shape, dtype):
 
 def _on(tensor, dtype, device):
     return tensor.detach().to(dtype=dtype, device=device).requires_grad_()
+
+
+#: Words of the cases compared (see `case_label`), in the learner's language when shown.
+ON_CUDA = tr.later(N_("on CUDA"))
+DEFAULTS = tr.later(N_("defaults"))
+BIDIRECTIONAL = tr.later(N_("bidirectional"))
+EVAL_MODE = tr.later(N_("eval mode"))
+TRAINING_MODE = tr.later(N_("training mode"))
+DROPOUT_BETWEEN_LAYERS = tr.later(N_("dropout=1.0 between layers"))
+#: A test's note when it skipped its GPU part (torch_checking prints it with the result).
+CUDA_SKIPPED = tr.later(N_("CUDA part skipped: no GPU on this machine"))
+
+
+def case_label(*parts):
+    """The `case` of compare_cell/compare_gru: ' (part, part, ...)', each part a str (sizes, options: code)
+    or one of the words above, in the current language."""
+    return " (" + ", ".join(map(str, parts)) + ")"
+
+
+def from_yours(yours, reference):
+    """check.load's direction: 'from your GRU into torch.nn.GRU'."""
+    return tr("from your {yours} into {reference}", yours=yours, reference=reference)
+
+
+def into_yours(reference, yours):
+    """check.load's direction: 'from torch.nn.GRU into your GRU'."""
+    return tr("from {reference} into your {yours}", reference=reference, yours=yours)
 
 
 def compare_cell(check, cell, reference, N, dtype=torch.float64, device="cpu", tol=None, with_h=True, case=""):
@@ -273,7 +307,7 @@ def compare_gru(check, model, reference, N, T, dtype=torch.float64, device="cpu"
 
 def _describe(case, dtype, device):
     """'h0=None, float64 on cpu': the comparison under way, for a crash's message."""
-    what = case.strip(" ,()") or tr("defaults")
+    what = case.strip(" ,()") or str(DEFAULTS)
     return tr("{case}, {dtype} on {device}", case=what, dtype=str(dtype).removeprefix("torch."),
               device=torch.device(device).type)
 

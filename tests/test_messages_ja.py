@@ -211,3 +211,44 @@ def test_the_forecast_score_is_explained_in_japanese():
     assert forecast_points(1.16, 2.36, 4)[1] == ("your forecaster's MAE 1.16 ppm beat seasonal naive's 2.36 ppm on the "
                                                  "held-out months, but not by the margin (full marks need at most 0.59 "
                                                  "ppm): 2 of 4 points.")
+
+
+def test_an_exercise_notebooks_misconception_is_explained_in_japanese_with_its_tag():
+    from gatedrnn.forecasting import SCALER_LEAK
+    train_z, leaked = np.array([-1.0, 1.0]), np.array([-2.0, -1.5])
+    check = FunctionChecks("standardize")
+    with speaking("ja"):
+        ja = failure(check.close, "train_z", leaked, train_z, 1e-9, misconceptions=[(SCALER_LEAK, leaked)])
+    assert ja == ("standardize: train_z が誤っている：平均と標準偏差を train と rest を合わせたものから計算しているため、"
+                  "後の部分の情報が訓練に漏れている。これらは train だけから計算すること。 "
+                  "[misconception: forecast-scaler-leak]")
+    assert SCALER_LEAK.explanation == ("the mean and standard deviation were computed on train and rest together, "
+                                       "which leaks the later part into training; compute them from train alone.")
+
+
+def test_a_training_budget_and_a_target_are_reported_in_japanese():
+    from gatedrnn import char_lm, forecasting
+    check = FunctionChecks("train_char_lm")
+    with speaking("ja"):
+        budget = failure(check.within_budget, 25.04, 20.0, char_lm.FASTER_TRAINING, cpu=True)
+        target = failure(check.at_most, char_lm.VALIDATION_PERPLEXITY, 9.123, 8.0, ("{:.2f}", "{:g}"),
+                         char_lm.UNIGRAM_NOTE)
+        line = forecasting.validation_line(0.61234, 2.6593750000000007, 3.25)
+    assert budget == ("train_char_lm: 訓練に CPU 時間で 25.0 秒かかり、予算の 20 秒を超えた。"
+                      "ステップ数を減らすか、モデルを小さくすること。")
+    assert target == ("train_char_lm: あなたのモデルの検証データでのパープレキシティは 9.12 であるが、8 以下であることが"
+                      "求められる（ユニグラムモデルでは 21.2）。")
+    assert line == "検証データでの MAE は 0.612 ppm（季節ナイーブ予測は 2.659 ppm）、訓練時間は 3.2 秒。"
+    assert failure(check.at_most, char_lm.VALIDATION_PERPLEXITY, 9.123, 8.0, ("{:.2f}", "{:g}"),
+                   char_lm.UNIGRAM_NOTE) == ("train_char_lm: your model's validation perplexity is 9.12; "
+                                             "expected at most 8 (the unigram model's is 21.2).")
+    check.within_budget(19.9, 20.0, char_lm.FASTER_TRAINING)  # within the budget: no failure
+    check.at_most(char_lm.VALIDATION_PERPLEXITY, 8.0, 8.0)  # at the target: no failure
+
+
+def test_the_torch_exercises_case_words_are_in_japanese_inside_the_labels():
+    from gatedrnn.torch_testing import BIDIRECTIONAL, ON_CUDA, case_label, into_yours
+    assert case_label(BIDIRECTIONAL, ON_CUDA, "h0=None") == " (bidirectional, on CUDA, h0=None)"
+    with speaking("ja"):
+        assert case_label(BIDIRECTIONAL, ON_CUDA, "h0=None") == " (双方向, CUDA 上, h0=None)"
+        assert into_yours("torch.nn.GRU", "GRU") == "torch.nn.GRU からあなたの GRU へ"
