@@ -15,8 +15,9 @@ status says whether the committed notebooks are up to date (the tests check it t
 
 A markdown cell is translated block by block, as Sphinx cut it into messages: each heading,
 paragraph (in a list item too) and table cell whose source is a message with a translation is
-replaced by the translation; markup around it (`#`, list markers, `|`) is kept; math blocks
-and anything without a translation stay as they are.
+replaced by the translation; markup around it (`#`, list markers, `|`) is kept; a math block
+with a translation (its words in \text{} in Japanese) is replaced whole; anything without a
+translation stays as it is.
 """
 
 import argparse
@@ -73,6 +74,9 @@ def translate_markdown(source, translations):
             start, end = token.map
             for n in range(start, end):
                 replaced[n] = (n + 1, _translate_table_row(lines[n], translations))
+        elif token.type == "math_block" and token.map and token.content in translations:
+            start, end = token.map  # $$ ... $$ whose words in \text{} are translated
+            replaced[start] = (end, "$$" + translations[token.content] + "$$")
         elif token.type in ("heading_open", "paragraph_open") and token.map and not _in_table(tokens, i):
             content = tokens[i + 1].content
             translation = translations.get(_message(content))

@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup, Comment, Doctype
 
 from autograder.assignments import REPO, assignment_names, released_notebook
@@ -28,6 +29,7 @@ from conftest import toc_files
 
 HTML = REPO / "_build" / "html"
 JA_HTML = REPO / "_build" / "ja" / "html"
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana and kanji
 
 
 def catalog_path(page):
@@ -49,6 +51,21 @@ def test_every_message_is_translated(page):
                 + [f"fuzzy: {m[:80]!r}" for m in state.fuzzy]
                 + [f"obsolete: {m[:80]!r}" for m in state.obsolete])
     assert not problems, f"{path.relative_to(REPO)}:\n" + "\n".join(problems)
+
+
+# Words in \text{} of a math block or formula: English ones read as English in the Japanese page.
+# Allowed: a code name (num\_layers) and names of variants or models used as labels (after/before
+# as in n_after and the code's variant names, RNN, LSTM, GRU).
+MATH_WORDS_KEPT = {"num\\_layers", "after", "before", "RNN: ", "LSTM: ", "GRU"}
+
+
+@pytest.mark.parametrize("page", toc_files())
+def test_words_in_math_are_japanese(page):
+    with open(catalog_path(page), "rb") as handle:
+        messages = [m for m in read_po(handle) if m.id and m.string]
+    english = [(word, m.id[:60]) for m in messages for word in re.findall(r"\\text\{([^{}]*)\}", m.string)
+               if re.search("[A-Za-z]{3,}", word) and not JAPANESE.search(word) and word not in MATH_WORDS_KEPT]
+    assert not english, f"English in \\text{{}} of {page}'s translations: {english}"
 
 
 # --- the built editions -------------------------------------------------------------------
