@@ -14,6 +14,7 @@ catalogs' templates instead (`make ja-catalogs`). The differences, and nothing e
   catalog leaves in English, and search-ja.js splits a Japanese query into the index's words (the theme's strings are in sphinx-book-theme's and
   pydata-sphinx-theme's own Japanese catalogs; the strings they leave in English are in
   locales/ja/LC_MESSAGES/sphinx.po, chapters/_ext/translated_interface.py and locales/ja/templates);
+  display formulas whose \\text{} words are translated (chapters/_ext/translated_math.py);
 - the parts' captions in the navigation and the English strings that code cells glue into
   prose are translated (chapters/_ext/translated_toc.py, translated_glue.py with
   locales/ja/glued_values.po);
@@ -44,7 +45,7 @@ TEMPLATES_DIR = "locales/ja/templates"  # theme templates whose fixed English st
 TITLE_JA = "ゲート付きリカレントネットワークをゼロから"
 AUTHOR_JA = "本コースの著者"
 # The Japanese edition's own extensions, in chapters/_ext (each module's docstring says what it does).
-JAPANESE_EXTENSIONS = ["translated_glue", "translated_interface", "translated_toc", "edition_notebooks"]
+JAPANESE_EXTENSIONS = ["translated_glue", "translated_interface", "translated_toc", "translated_math", "edition_notebooks"]
 # Where the English edition's root is, seen from the Japanese edition's root, and back.
 EDITION_DIR = "ja/"
 ENGLISH_FROM_JAPANESE = "../"

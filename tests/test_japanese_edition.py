@@ -82,6 +82,20 @@ def editions():
     return {page: (soup(HTML / f"{page}.html"), soup(JA_HTML / f"{page}.html")) for page in toc_files()}
 
 
+def test_japanese_pages_keep_every_formula(editions):
+    """Each display formula of an English page is one of its Japanese page too, in the same
+    place: a translated formula (its \\text{} words in Japanese) must not lose its math
+    (chapters/_ext/translated_math.py)."""
+    lost = []
+    for page, (english, japanese) in editions.items():
+        blocks = [len(html.select("div.math")) for html in (english, japanese)]
+        if blocks[0] != blocks[1] or "<p>::</p>" in str(japanese):
+            lost.append((page, *blocks))
+    assert not lost, f"display formulas lost (page, English, Japanese): {lost}"
+    gru_step = editions["chapters/03_gru/01_gru_step"][1].select("div.math")
+    assert any("\\text{リセットゲート、}" in block.get_text() for block in gru_step)
+
+
 def code_and_outputs(html):
     """Every code cell's source and outputs, in order, and the images they show: the shared
     part of a page. A figure's caption and alt text, set in the cell's metadata, are prose
