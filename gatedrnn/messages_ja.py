@@ -280,4 +280,6 @@ MESSAGES = {
         "ids の文字数は {length} で、T + 1 = {window} 文字のウィンドウ 1 つ分に満たない",
     "name {name!r} is not one of the committed texts {available}":
         "name {name!r} は、リポジトリに含まれるテキスト {available} のどれでもない",
+    "saturating inputs 0 ... 24": "飽和する入力 0 ... 24",
+    "{name} of your {function}, which this test uses,": "このテストが使う、あなたの {function} の {name}",
 }

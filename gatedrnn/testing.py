@@ -115,6 +115,8 @@ ACTIVATION_OVERFLOW = Misconception(
 VISIBLE_EXAMPLE = tr.later(N_("visible example"))
 #: The case of a visible test repeated with huge values (label_of("loss", HUGE_SCORES)).
 HUGE_SCORES = tr.later(N_("the same scores times 10^4: must stay finite"))
+#: The case of a hidden test fed saturating_arrays (below): label_of("h", SATURATING_INPUTS).
+SATURATING_INPUTS = tr.later(N_("saturating inputs 0 ... 24"))
 
 
 def _short_traceback_handler(shell, etype, value, tb, tb_offset=None):
@@ -187,6 +189,11 @@ def _join_names(names):
 def label_of(name, case=""):
     """The name of a checked value as a message shows it: 'h_n', or 'h_n (h0=None)' with the case compared."""
     return tr("{name} ({case})", name=name, case=case) if case else name
+
+
+def used_by_this_test(name, function):
+    """The name of a value of another learner function that a test needs ('h of your gru_forward, ...')."""
+    return tr("{name} of your {function}, which this test uses,", name=name, function=function)
 
 
 def scale_misconceptions(sizes):
