@@ -16,7 +16,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetG
                                     SaveAutoGrades)
 
 from autograder.assignments import COURSE_ID  # noqa: E402
-from gatedrnn.nbgrader_kernel import EXECUTE, VALIDATOR_PREPROCESSORS  # noqa: E402
+from gatedrnn.nbgrader_kernel import EXECUTE, validate_in_notebook_language  # noqa: E402
 from autograder.feedback_assets import NBGRADER_TEMPLATES, template_basedir  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
@@ -37,7 +37,7 @@ c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
 # `nbgrader validate` (and the Validate button) run the notebook in its own language too.
-c.Validator.preprocessors = VALIDATOR_PREPROCESSORS
+validate_in_notebook_language()
 
 # A runaway cell fails after this many seconds instead of hanging the grading run.
 c.Execute.timeout = 120

@@ -5,7 +5,6 @@ configuration folder: Validate then runs a Japanese notebook's kernel in Japanes
 messages are those the learner reads in the notebook (gatedrnn/nbgrader_kernel.py).
 """
 
-from gatedrnn.nbgrader_kernel import VALIDATOR_PREPROCESSORS
+from gatedrnn.nbgrader_kernel import validate_in_notebook_language
 
-c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
-c.Validator.preprocessors = VALIDATOR_PREPROCESSORS
+validate_in_notebook_language()

@@ -271,7 +271,7 @@ def test_the_wheel_alone_makes_completed_notebooks_pass(installed):
         shutil.copy(stub, work / "rnn.ipynb")
         validated = subprocess.run([str(learner.python.parent / "nbgrader"), "validate", "rnn.ipynb"], cwd=work,
                                    env=env, capture_output=True, text=True, timeout=600)
-        failures = [line for line in validated.stdout.splitlines() if line.startswith("CheckFailed: ")]
+        failures = [line for line in validated.stdout.splitlines() if line.strip().startswith("CheckFailed: ")]
         assert len(failures) == len(graded_functions(stub)), validated.stdout + validated.stderr
         assert all(bool(JAPANESE.search(line)) == (language == "ja") for line in failures), failures
 

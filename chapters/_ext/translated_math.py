@@ -8,12 +8,10 @@ runs just before Locale (priority 20) and puts the translation into the block it
 then finds no message for the new text and leaves the block alone.
 """
 
-from os import path
-
 from docutils import nodes
-from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
-from sphinx.util.i18n import docname_to_domain
+
+from page_catalog import page_catalog
 
 
 class TranslateDisplayMath(SphinxTransform):
@@ -21,12 +19,10 @@ class TranslateDisplayMath(SphinxTransform):
 
     def apply(self, **kwargs):
         blocks = list(self.document.findall(nodes.math_block))
-        if not blocks or not self.config.language or self.config.language == "en":
+        if not blocks:
             return
-        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
-        dirs = [path.join(self.env.srcdir, directory) for directory in self.config.locale_dirs]
-        catalog, has_catalog = init_locale(dirs, self.config.language, domain)
-        if not has_catalog:
+        catalog = page_catalog(self)
+        if catalog is None:
             return
         for block in blocks:
             source = block.astext()

@@ -8,12 +8,10 @@ translates them with that catalog, after the insertion and before the navigation
 from the page (doctree-read).
 """
 
-from os import path
-
 from sphinx import addnodes
-from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
-from sphinx.util.i18n import docname_to_domain
+
+from page_catalog import page_catalog
 
 
 class TranslateToctreeCaptions(SphinxTransform):
@@ -21,12 +19,10 @@ class TranslateToctreeCaptions(SphinxTransform):
 
     def apply(self, **kwargs):
         toctrees = [node for node in self.document.findall(addnodes.toctree) if node.get("caption")]
-        if not toctrees or not self.config.language or self.config.language == "en":
+        if not toctrees:
             return
-        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
-        dirs = [path.join(self.env.srcdir, directory) for directory in self.config.locale_dirs]
-        catalog, has_catalog = init_locale(dirs, self.config.language, domain)
-        if not has_catalog:
+        catalog = page_catalog(self)
+        if catalog is None:
             return
         for node in toctrees:
             translated = catalog.gettext(node["caption"])

@@ -7,7 +7,7 @@ see jupyterhub_config.py), so fetch, submit, collect and release all meet in one
 import os
 
 from autograder.assignments import COURSE_ID
-from gatedrnn.nbgrader_kernel import VALIDATOR_PREPROCESSORS
+from gatedrnn.nbgrader_kernel import validate_in_notebook_language
 
 c = get_config()  # noqa: F821 -- provided by traitlets
 
@@ -17,4 +17,4 @@ c.Exchange.root = os.environ.get("GATED_RNN_EXCHANGE", "/srv/nbgrader/exchange")
 # that names the missing notebook, instead of being sent and graded as zero.
 c.ExchangeSubmit.strict = True
 # Validate runs a Japanese notebook's kernel in Japanese (gatedrnn/nbgrader_kernel.py), as in the learner's kit.
-c.Validator.preprocessors = VALIDATOR_PREPROCESSORS
+validate_in_notebook_language()
