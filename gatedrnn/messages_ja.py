@@ -15,10 +15,10 @@ MESSAGES = {
     "{message} Also: {sentence}": "{message} また、{sentence}",
     "the function": "その関数",
     "argument {number}": "第 {number} 引数",
-    " (its test needs {name} to work first)": "（このテストにはまず {name} が正しく動くことが必要）",
+    " (its test needs {name} to work first)": "このテストには、まず {name} が正しく動くことが必要である。",
     "{name} is not implemented yet: it raised NotImplementedError{role}.":
-        "{name} はまだ実装されていない（NotImplementedError が送出された）{role}。",
-    "{name} raised {error_type}: {error}{where}{role}.": "{name} が {error_type} を送出した：{error}{where}{role}。",
+        "{name} はまだ実装されていない（NotImplementedError が送出された）。{role}",
+    "{name} raised {error_type}: {error}{where}{role}.": "{name} が {error_type} を送出した：{error}{where}。{role}",
     " (in {function}, line {line})": "（{function} の {line} 行目）",
     " (in {function}, line {line}: {code})": "（{function} の {line} 行目：{code}）",
     "{name} modified its input {argument} in place; compute new arrays instead.":

@@ -41,8 +41,8 @@ def test_the_environment_variable_makes_a_kernel_speak_japanese(monkeypatch):
 
     monkeypatch.setenv("GATEDRNN_LANGUAGE", "ja")
     message = failure(FunctionChecks("rnn_step_backward").call, stub, np.zeros(2))
-    assert message == ("rnn_step_backward: stub はまだ実装されていない（NotImplementedError が送出された）"
-                       "（このテストにはまず stub が正しく動くことが必要）。")
+    assert message == ("rnn_step_backward: stub はまだ実装されていない（NotImplementedError が送出された）。"
+                       "このテストには、まず stub が正しく動くことが必要である。")
     monkeypatch.setenv("GATEDRNN_LANGUAGE", "en")
     assert failure(FunctionChecks("rnn_step_backward").call, stub, np.zeros(2)).endswith(
         "stub is not implemented yet: it raised NotImplementedError (its test needs stub to work first).")
