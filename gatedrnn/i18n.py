@@ -166,10 +166,10 @@ class Later:
 
 
 class Joined(tuple):
-    """Messages (Later or str) shown joined by "; ", each in the language current when shown."""
+    """Messages (Later or str) shown joined by "; " (in Japanese "、"), each in the language current when shown."""
 
     def __str__(self):
-        return "; ".join(map(str, self))
+        return tr("; ").join(map(str, self))
 
     def __format__(self, spec):
         return format(str(self), spec)

@@ -74,7 +74,7 @@ MESSAGES = {
 
     # gatedrnn.testing: misconceptions
     "your values are those of {subject} that differs from the course's in {count} ways, each to fix: {listed}.":
-        "あなたの値は、{subject}のうちコースのものと {count} 点で異なるものの値である。どの点も修正すること：{listed}。",
+        "あなたの値は、コースのものと {count} 点で異なる {subject}の値である。どの点も修正すること：{listed}。",
     "({number}) {short} ({id})": "{number} つ目は{short}（{id}）",
     "somewhere your code computes in a lower precision "
     "(an array made with dtype=np.float32, an .astype(np.float32), a float32 constant array). Create "
@@ -117,7 +117,7 @@ MESSAGES = {
     "off by a factor of two": "2 倍ずれていること",
 
     # gatedrnn.gru_variants: the wrong GRUs
-    "a GRU": "GRU の変種",
+    "a GRU": "GRU モデル",
     "your values are those of a GRU whose candidate n uses a sigmoid. Only the gates r and z are "
     "sigmoids; the candidate uses tanh, so that it can be negative: n = tanh(...).":
         "あなたの値は、候補 n にシグモイド関数を使う GRU の値である。シグモイド関数を使うのはゲート r と z だけであり、"
@@ -282,4 +282,5 @@ MESSAGES = {
         "name {name!r} は、リポジトリに含まれるテキスト {available} のどれでもない",
     "saturating inputs 0 ... 24": "飽和する入力 0 ... 24",
     "{name} of your {function}, which this test uses,": "このテストが使う、あなたの {function} の {name}",
+    "; ": "、",
 }

@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 from .gradcheck import TOL_GRADCHECK, numerical_gradients, rel_error
-from .i18n import N_, speaking, tr
+from .i18n import N_, Joined, speaking, tr
 
 #: Learner float64 code against torch.nn in float64: both are exact up to
 #: rounding, so the relative error is ~1e-15; 1e-9 leaves room for summation order.
@@ -59,8 +59,8 @@ class Misconception:
         """The explanation in the current language (gatedrnn.i18n): what a failure message shows."""
         if not self.parts:
             return str(self.text)
-        listed = "; ".join(tr("({number}) {short} ({id})", number=k, short=str(part.short), id=part.id)
-                           for k, part in enumerate(self.parts, 1))
+        listed = Joined(tr("({number}) {short} ({id})", number=k, short=str(part.short), id=part.id)
+                        for k, part in enumerate(self.parts, 1))
         return tr("your values are those of {subject} that differs from the course's in {count} ways, "
                   "each to fix: {listed}.", subject=str(self.subject), count=len(self.parts), listed=listed)
 

@@ -75,10 +75,10 @@ def test_a_gru_with_three_deviations_is_named_part_by_part_in_japanese():
     with speaking("ja"):
         ja = failure(FunctionChecks("gru_step_forward").close, "h_next", wrong, right, 1e-9, misconceptions=mistakes)
     en = failure(FunctionChecks("gru_step_forward").close, "h_next", wrong, right, 1e-9, misconceptions=mistakes)
-    assert ja.startswith("gru_step_forward: h_next が誤っている：あなたの値は、GRU の変種のうちコースのものと "
-                         "3 点で異なるものの値である。どの点も修正すること：1 つ目はパックされたブロックを "
+    assert ja.startswith("gru_step_forward: h_next が誤っている：あなたの値は、コースのものと 3 点で異なる GRU "
+                         "モデルの値である。どの点も修正すること：1 つ目はパックされたブロックを "
                          "z | r | n と読んでいること")
-    assert "（gru-gate-order-zrn）; 2 つ目はリセットゲートを再帰の行列積の前に" in ja
+    assert "（gru-gate-order-zrn）、2 つ目はリセットゲートを再帰の行列積の前に" in ja
     assert "3 つ目は更新が h' = (1 - z) * h_prev + z * n になっていること" in ja
     assert en.startswith("gru_step_forward: h_next is wrong: your values are those of a GRU that differs from the "
                          "course's in 3 ways, each to fix: (1) it reads the packed blocks as z | r | n")
@@ -98,8 +98,8 @@ def test_a_misconception_made_at_import_time_is_shown_in_the_language_of_the_mom
         assert PRECISION_LOST.explain().startswith("コードのどこかで、入力より低い精度で計算している")
     assert japanese.startswith("あなたの値は、ゲートを i, f, o, g の順にパックした LSTM が出す値である"
                                "（cs231n の課題と同じ）。このコースは PyTorch と同じく i | f | g | o の順にパックする。"
-                               "列の割り当ては次のとおりである：0:H が i（入力ゲート）; H:2H が f（忘却ゲート）; "
-                               "2H:3H が g（セルの候補、tanh）; 3H:4H が o（出力ゲート）。")
+                               "列の割り当ては次のとおりである：0:H が i（入力ゲート）、H:2H が f（忘却ゲート）、"
+                               "2H:3H が g（セルの候補、tanh）、3H:4H が o（出力ゲート）。")
     assert english == mistake.explain() and english.startswith(
         "your values are what an LSTM gives when its gates are packed in the order i, f, o, g "
         "(as in the cs231n assignments).")
