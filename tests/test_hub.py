@@ -34,7 +34,7 @@ import pytest
 
 from autograder.assignments import REPO, graded_functions, nbgrader_meta, source_notebook
 from chromium import BrowserError, Chromium
-from hub import ClassHub, missing_prerequisites
+from hub import HUB_PREFIX, ClassHub, missing_prerequisites
 
 pytestmark = pytest.mark.hub
 SHOTS = REPO / "_build" / "screenshots" / "hub"
@@ -223,6 +223,18 @@ def test_1_instructor_releases(hub, browser):
     grading = hub.as_user(hub.instructor, ["sudo", "-n", str(hub.grade_bin), ASSIGNMENT], check=False)
     assert grading.returncode == 2 and "nothing to grade" in grading.stderr and "Collect first" in grading.stderr, grading
     assert (hub.course / "gradebook.db").read_bytes() == before
+
+
+def test_1b_learners_cannot_reach_the_solutions(hub):
+    """The repository (solutions, hidden tests, the instructor edition, git's history) is root's alone,
+    and the hub's environment, which learners run, lacks gatedrnn.worked (graded exercises, done)."""
+    learner, python = hub.learners[0], str(HUB_PREFIX / "venv" / "bin" / "python")
+    for path in [REPO / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", REPO / ".git" / "HEAD"]:
+        read = hub.as_user(learner, ["cat", str(path)], check=False)
+        assert read.returncode != 0 and "Permission denied" in read.stderr, (path, read)
+    assert hub.as_user(learner, [python, "-c", "import gatedrnn.testing, autograder.assignments"], check=False).returncode == 0
+    worked = hub.as_user(learner, [python, "-c", "import gatedrnn.worked"], check=False)
+    assert worked.returncode != 0 and "No module named 'gatedrnn.worked'" in worked.stderr, worked
 
 
 def test_2_learners_fetch_validate_submit(hub, browser):

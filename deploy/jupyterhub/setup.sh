@@ -82,10 +82,13 @@ install_environment() {
     [ -x "$HUB_PREFIX/venv/bin/python" ] || "$HUB_PYTHON" -m venv "$HUB_PREFIX/venv"
     "$HUB_PREFIX/venv/bin/python" -m pip install --quiet --upgrade pip
     "$HUB_PREFIX/venv/bin/python" -m pip install --quiet -r "$REPO/requirements.txt" -c "$REPO/constraints.txt"
-    # The learner kit: the course's packages, without the solutions (the wheel holds gatedrnn and autograder only).
-    local kit
-    kit=$(ls "$REPO"/dist/gated_rnn_course-*.whl 2>/dev/null | tail -1 || true)
-    "$HUB_PREFIX/venv/bin/python" -m pip install --quiet --no-deps --force-reinstall "${kit:-$REPO}"
+    # The course's packages (gatedrnn for the notebooks, autograder for the configurations), without
+    # gatedrnn.worked: the course's own implementations of what graded exercises ask for are the
+    # grader's, and learners run this environment (grading runs from the repository's .venv).
+    "$HUB_PREFIX/venv/bin/python" -m pip install --quiet --no-deps --force-reinstall "$REPO"
+    local installed  # the environment's own copy (-I: not the repository's, whatever the working folder)
+    installed=$("$HUB_PREFIX/venv/bin/python" -I -c 'import gatedrnn, os; print(os.path.dirname(gatedrnn.__file__))')
+    case $installed in "$HUB_PREFIX"/*) rm -rf "$installed/worked" ;; *) echo "setup.sh: gatedrnn found at $installed" >&2; exit 1 ;; esac
     "$HUB_PREFIX/venv/bin/python" -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
     touch "$stamp"
   fi
@@ -124,11 +127,15 @@ ENV
   home=$(getent passwd "$INSTRUCTOR" | cut -d: -f6)
   runuser -u "$INSTRUCTOR" -- mkdir -p "$COURSE_DIR/source"
   tar -C "$REPO/solutions" -cf - . | runuser -u "$INSTRUCTOR" -- tar -C "$COURSE_DIR/source" -xf - --no-same-owner
-  runuser -u "$INSTRUCTOR" -- install -m 0644 "$HERE/course_nbgrader_config.py" "$COURSE_DIR/nbgrader_config.py"
+  runuser -u "$INSTRUCTOR" -- tee "$COURSE_DIR/nbgrader_config.py" < "$HERE/course_nbgrader_config.py" >/dev/null
   # Formgrader starts in the instructor's home: this tells it where the course is.
   runuser -u "$INSTRUCTOR" -- mkdir -p "$home/.jupyter"
   echo "c.CourseDirectory.root = '$COURSE_DIR'" | runuser -u "$INSTRUCTOR" -- tee "$home/.jupyter/nbgrader_config.py" >/dev/null
   chmod 0700 "$home"   # the solutions: the instructor's only
+  # The repository holds the solutions and hidden tests too (solutions/, the instructor edition in
+  # _build/, git's history): root's only. Nobody else reads it (the hub's environment and
+  # configuration are copies; the grading sandbox mounts what it needs).
+  chmod 0700 "$REPO"
 
   # The grading route: a root-owned helper, and sudo lets the instructors run that one program.
   install -d -m 0700 "$HUB_STATE/grading"
