@@ -68,7 +68,7 @@ div.text_cell_render th, div.text_cell_render td {
 }
 div.text_cell_render thead th { background: #f3f5f7; font-weight: 600; }
 div.text_cell_render tbody tr:nth-child(even) { background: #fafbfc; }
-div.text_cell_render td:nth-child(2) { white-space: nowrap; }
+div.text_cell_render td:nth-child(2), div.text_cell_render th:nth-child(2) { white-space: nowrap; }
 """
 
 
