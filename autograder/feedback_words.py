@@ -6,7 +6,7 @@ and its <html> as `<html lang="{{ nb | page_language }}">`; nbgrader_config.py r
 filters with the HTMLExporter. An English notebook's page is nbgrader's own, word for word.
 """
 
-from .messages import N_, notebook_language, shown, speaking
+from .messages import N_, notebook_language, speaking, tr
 
 #: The template's words, as it writes them (tests/test_messages.py finds their translations through these).
 PAGE_WORDS = (N_("Score"), N_("Test cell"), N_("Coding free-response"), N_("Written response"), N_("Task"),
@@ -19,7 +19,7 @@ def words(text, nb):
     if text not in PAGE_WORDS:
         raise ValueError(f"{text!r} is not one of the feedback page's words (autograder.feedback_words.PAGE_WORDS)")
     with speaking(notebook_language(nb.metadata)):
-        return shown(text)
+        return tr.shown(text)
 
 
 def page_language(nb):

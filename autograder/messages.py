@@ -16,12 +16,6 @@ from .messages_ja import MESSAGES as _JAPANESE
 tr = Catalog(ja=_JAPANESE)
 
 
-def shown(template, /, **values):
-    """A template marked with N_ where it was written (a constant, a unit's words), in the current language now."""
-    translate = tr  # the template is a variable here: tests/test_messages.py finds it at its N_
-    return translate(template, **values)
-
-
 def reworded(text, templates):
     """text, made in English by one of templates (marked with N_), in the current language.
 
@@ -32,7 +26,7 @@ def reworded(text, templates):
     for template in templates:
         match = _pattern(template).fullmatch(text)
         if match:
-            return shown(template, **{name: reworded(value, templates) for name, value in match.groupdict().items()})
+            return tr.shown(template, **{name: reworded(value, templates) for name, value in match.groupdict().items()})
     return text
 
 

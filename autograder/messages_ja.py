@@ -77,8 +77,6 @@ MESSAGES = {
         'ノートブックの外でのチェックで得点が下がった: {functions}',
     'This test did not run: {reason}.':
         'このテストは実行されなかった: {reason}。',
-    'this test did not run: {reason}.':
-        'このテストは実行されなかった: {reason}。',
     'it did not run':
         '実行されなかった',
     'This cell did not finish within {seconds} s (an endless loop?) and was stopped.':

@@ -7,7 +7,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from .assignments import assignment_names, graded_functions, source_notebook
 from .events import EVENTS
 from .independent_check import NOT_CHECKED
-from .messages import N_, notebook_language, reworded, shown, speaking, tr
+from .messages import N_, notebook_language, reworded, speaking, tr
 from .outcomes import PARTIAL_MARK, failure_reason, partial_note, tested_function
 from .units import load_unit
 
@@ -66,7 +66,7 @@ class FunctionSummary(NbGraderPreprocessor):
                         f"{_table_cell(verdict)} |")
         if not rows:
             return ""
-        kind = shown(KIND_WORDS[load_unit(assignment).kind if assignment in assignment_names() else "function"])
+        kind = tr.shown(KIND_WORDS[load_unit(assignment).kind if assignment in assignment_names() else "function"])
         return "\n".join([
             tr("## Your results, {kind} by {kind}", kind=kind), "",
             tr("| {kind} | points | result |", kind=kind), "|---|---|---|", *rows, "",

@@ -178,11 +178,10 @@ class SandboxedExecute(NbGraderPreprocessor):
                     cell.execution_count = done.get("execution_count")
         with speaking(notebook_language(nb.metadata)):  # the learner reads why, in the notebook's language
             reason = "; ".join(reworded(event, EVENTS) for event in events) or tr("it did not run")
-            message, line = tr("This test did not run: {reason}.", reason=reason), tr(
-                "this test did not run: {reason}.", reason=reason)
+            message = tr("This test did not run: {reason}.", reason=reason)
         for cell in nb.cells:
             if cell.cell_type == "code" and utils.is_grade(cell) and cell.get("execution_count") is None:
                 cell.outputs = [nbformat.v4.new_output("error", ename="NotRun", evalue=message,
-                                                       traceback=[f"NotRun: {line}"])]
+                                                       traceback=[f"NotRun: {message}"])]
         nb.metadata.setdefault("autograder", {})["events"] = events  # IndependentCheck runs next, and adds its own
         return nb, resources

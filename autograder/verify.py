@@ -39,7 +39,7 @@ import numpy as np
 from gatedrnn.i18n import language
 from gatedrnn.testing import TOL_FLOAT64, CheckFailed, FunctionChecks
 
-from .messages import N_, shown, tr
+from .messages import N_, tr
 from .probe_session import Sandboxes
 
 WITH_TORCH = ("numpy", "torch")  # the sandbox's packages for an exercise written with PyTorch
@@ -99,7 +99,7 @@ class Check:
 
     def words(self):
         """(where, rule) in the current language."""
-        return tuple(shown(text) if isinstance(text, str) else text.get(language(), text["en"])
+        return tuple(tr.shown(text) if isinstance(text, str) else text.get(language(), text["en"])
                      for text in (self.where, self.rule))
 
     def cells(self, learner_cells):

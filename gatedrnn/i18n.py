@@ -125,10 +125,13 @@ class Catalog:
         text = self.translations.get(language(), {}).get(template, template)
         return text.format(**values)
 
-    def to(self, language, template, /, **values):
-        """The template formatted in a given language."""
-        with speaking(language):
-            return self(template, **values)
+    def shown(self, template, /, **values):
+        """A template marked with N_ where it was written (a constant, a unit's words), formatted now.
+
+        The same as calling the catalog; a name of its own because the template here is a variable,
+        which tests/test_messages.py finds at its N_ (a call of the catalog itself needs a literal).
+        """
+        return self(template, **values)
 
     def later(self, template, /, **values):
         """A template (marked with N_) and its values, formatted when shown: see `Later`."""
@@ -147,7 +150,7 @@ class Later:
         self.catalog, self.template, self.values = catalog, template, dict(values)
 
     def __str__(self):
-        return self.catalog(self.template, **self.values)
+        return self.catalog.shown(self.template, **self.values)
 
     def __format__(self, spec):
         return format(str(self), spec)

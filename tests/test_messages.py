@@ -1,6 +1,6 @@
 """Every learner-facing message exists in every language (gatedrnn.i18n, autograder.messages).
 
-The templates are read from the code itself: the first argument of every `tr(...)`, `tr.to(lang, ...)`
+The templates are read from the code itself: the first argument of every `tr(...)`
 and `N_(...)` call in the package, which must be a string literal (so that it can be found). For each
 package's catalog and each language:
 - every template has a translation, with exactly the same {placeholders};
@@ -34,9 +34,9 @@ def calls_in(package):
             name = function.id if isinstance(function, ast.Name) else (
                 f"{function.value.id}.{function.attr}" if isinstance(function, ast.Attribute)
                 and isinstance(function.value, ast.Name) else None)
-            if name not in ("tr", "N_", "tr.to"):
+            if name not in ("tr", "N_"):  # tr.shown(template) shows one found at its N_
                 continue
-            args = node.args[1:] if name == "tr.to" else node.args
+            args = node.args
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             template = args[0].value if args and isinstance(args[0], ast.Constant) else None
             assert isinstance(template, str), f"{where}: {name}() needs a string literal as its template"
